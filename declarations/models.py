@@ -1,0 +1,198 @@
+"""Declarations, their goods items as rows, the clearance status and its history."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Company(models.Model):
+    """A trading company (economic operator), identified by its EORI-style operator ID.
+
+    ``eori``: up to 17 characters, ISO 3166-1 alpha-2 country prefix + up to 15 alphanumerics
+    (EU Regulation 1352/2013 EORI format; WCO DM R123 declarant identifier).
+    """
+
+    eori = models.CharField(_("EORI number"), max_length=17, unique=True)
+    name = models.CharField(_("name"), max_length=70)
+    country = models.CharField(_("country"), max_length=2)
+
+    class Meta:
+        verbose_name = _("trading company")
+        verbose_name_plural = _("trading companies")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.eori})"
+
+
+class Trader(models.Model):
+    """A user who files declarations on behalf of one trading company."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="trader"
+    )
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="traders")
+
+    class Meta:
+        verbose_name = _("trader")
+        verbose_name_plural = _("traders")
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.company}"
+
+
+class ClearanceStatus(models.TextChoices):
+    """The one status a trader sees (see ``agencies.services.merged_clearance_status``)."""
+
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    UNDER_REVIEW = "under_review", _("Under review")
+    AWAITING_TRADER = "awaiting_trader", _("Awaiting trader")
+    CLEARED = "cleared", _("Cleared")
+    REJECTED = "rejected", _("Rejected")
+
+
+class DeclarationType(models.TextChoices):
+    """WCO DM D013 first two characters (UCC Annex B DE 1/1)."""
+
+    IMPORT = "IM", _("Import")
+    EXPORT = "EX", _("Export")
+
+
+class Declaration(models.Model):
+    """One declaration lodged once for every border agency.
+
+    ``document`` holds the canonical WCO-DM-shaped document produced by ``datamodel``
+    (``{"Declaration": {...}}``, element names as in WCO DEC-DMS 2); for a draft it holds
+    what the trader typed so far, unvalidated. The goods items are also stored as
+    ``GoodsItem`` rows so they can be queried and routed.
+    """
+
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="declarations")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    lrn = models.CharField(_("LRN"), max_length=35, blank=True)
+    mrn = models.CharField(_("MRN"), max_length=18, blank=True, unique=True, null=True)
+    type_code = models.CharField(
+        _("declaration type"), max_length=2, choices=DeclarationType.choices, blank=True
+    )
+    status = models.CharField(
+        _("clearance status"),
+        max_length=20,
+        choices=ClearanceStatus.choices,
+        default=ClearanceStatus.DRAFT,
+        db_index=True,
+    )
+    document = models.JSONField(_("WCO DM document"), default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    # When every review task of the declaration had been created (fan-out finished).
+    routed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("declaration")
+        verbose_name_plural = _("declarations")
+        constraints = [
+            # WCO DM D026 (LRN) is unique per declarant company; drafts may lack one yet.
+            models.UniqueConstraint(
+                fields=["company", "lrn"], condition=~Q(lrn=""), name="unique_lrn_per_company"
+            )
+        ]
+        indexes = [models.Index(fields=["company", "-created_at"])]
+
+    def __str__(self) -> str:
+        return self.mrn or self.lrn or f"draft #{self.pk}"
+
+
+class GoodsItem(models.Model):
+    """One GovernmentAgencyGoodsItem (WCO DM 68A) of a submitted declaration, as a row.
+
+    Masses in kg (WCO DM 126 gross, 128 net), ``customs_value`` in ``currency``
+    (WCO DM 108, ISO 4217).
+    """
+
+    declaration = models.ForeignKey(Declaration, on_delete=models.CASCADE, related_name="items")
+    sequence = models.PositiveIntegerField(_("item number"))
+    hs_code = models.CharField(_("HS code"), max_length=10, db_index=True)
+    description = models.CharField(_("description"), max_length=512, blank=True)
+    origin_country = models.CharField(_("country of origin"), max_length=2, blank=True)
+    net_mass_kg = models.DecimalField(
+        _("net mass (kg)"), max_digits=16, decimal_places=6, null=True, blank=True
+    )
+    gross_mass_kg = models.DecimalField(
+        _("gross mass (kg)"), max_digits=16, decimal_places=6, null=True, blank=True
+    )
+    quantity = models.DecimalField(
+        _("quantity"), max_digits=16, decimal_places=6, null=True, blank=True
+    )
+    quantity_unit = models.CharField(_("unit"), max_length=5, blank=True)
+    customs_value = models.DecimalField(
+        _("customs value"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    currency = models.CharField(_("currency"), max_length=3, blank=True)
+
+    class Meta:
+        verbose_name = _("goods item")
+        verbose_name_plural = _("goods items")
+        ordering = ["declaration", "sequence"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["declaration", "sequence"], name="unique_item_sequence"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.declaration} item {self.sequence} ({self.hs_code})"
+
+
+class StatusEvent(models.Model):
+    """One line of the history a trader sees: who did what to the declaration, and when."""
+
+    class Kind(models.TextChoices):
+        DRAFT_SAVED = "draft_saved", _("Draft saved")
+        SUBMITTED = "submitted", _("Submitted")
+        ROUTED = "routed", _("Sent to agencies")
+        AGENCY_DECISION = "agency_decision", _("Agency decision")
+        TRADER_RESPONSE = "trader_response", _("Trader response")
+        STATUS_CHANGED = "status_changed", _("Status changed")
+
+    declaration = models.ForeignKey(
+        Declaration, on_delete=models.CASCADE, related_name="events"
+    )
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    agency = models.CharField(max_length=100, blank=True)
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20, blank=True)
+    message = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.declaration} {self.kind} at {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+class RoutingOutbox(models.Model):
+    """Durable record that a submitted declaration still has to be fanned out to agencies.
+
+    Written in the submitting transaction; the fan-out task marks it done in its own
+    transaction, and a periodic task re-drives rows that stay pending (lost message,
+    Redis outage, worker crash).
+    """
+
+    declaration = models.OneToOneField(
+        Declaration, on_delete=models.CASCADE, related_name="routing_outbox"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"routing of {self.declaration} ({'done' if self.done_at else 'pending'})"
