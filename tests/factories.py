@@ -76,7 +76,7 @@ VALID_DOCUMENT: dict[str, Any] = {
         "FunctionCode": "9",
         "FunctionalReferenceID": "LRN-2026-000001",
         "TypeCode": "IMA",
-        "GoodsItemQuantity": "2",
+        "GoodsItemQuantity": {"value": "2"},
         "InvoiceAmount": {"value": "15000", "currencyID": "EUR"},
         "BorderTransportMeans": {"ModeCode": "1"},
         "Declarant": {"ID": "GB123456789000", "Name": "Example Importers Ltd"},
