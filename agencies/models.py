@@ -121,9 +121,7 @@ class ReviewTask(models.Model):
         verbose_name_plural = _("review tasks")
         ordering = ["created_at", "pk"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["declaration", "agency"], name="one_review_per_agency"
-            )
+            models.UniqueConstraint(fields=["declaration", "agency"], name="one_review_per_agency")
         ]
         indexes = [models.Index(fields=["agency", "status", "created_at"])]
 

@@ -138,9 +138,7 @@ class GoodsItem(models.Model):
         verbose_name_plural = _("goods items")
         ordering = ["declaration", "sequence"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["declaration", "sequence"], name="unique_item_sequence"
-            )
+            models.UniqueConstraint(fields=["declaration", "sequence"], name="unique_item_sequence")
         ]
 
     def __str__(self) -> str:
@@ -158,9 +156,7 @@ class StatusEvent(models.Model):
         TRADER_RESPONSE = "trader_response", _("Trader response")
         STATUS_CHANGED = "status_changed", _("Status changed")
 
-    declaration = models.ForeignKey(
-        Declaration, on_delete=models.CASCADE, related_name="events"
-    )
+    declaration = models.ForeignKey(Declaration, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

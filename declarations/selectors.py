@@ -1,0 +1,39 @@
+"""Reads on declarations, each with its permission check."""
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from .models import Declaration, StatusEvent
+
+
+def trader_of(user):
+    """The user's ``Trader`` profile, or ``None`` for officers, administrators, anonymous."""
+    return getattr(user, "trader", None) if user.is_authenticated else None
+
+
+def declarations_of_company(user) -> QuerySet[Declaration]:
+    """The declarations of the user's trading company, newest first (none for non-traders)."""
+    trader = trader_of(user)
+    if trader is None:
+        return Declaration.objects.none()
+    return Declaration.objects.filter(company_id=trader.company_id).order_by("-created_at")
+
+
+def access_declaration(user, pk: int, *, lock: bool = False) -> Declaration:
+    """The declaration ``pk`` if it belongs to the user's company; ``Http404`` otherwise.
+
+    Another company's declaration answers 404, not 403, so its existence is not disclosed.
+    ``lock=True`` takes a row lock (call inside ``transaction.atomic``).
+    """
+    queryset = declarations_of_company(user)
+    if lock:
+        queryset = queryset.select_for_update()
+    declaration = queryset.filter(pk=pk).first()
+    if declaration is None:
+        raise Http404("No such declaration")
+    return declaration
+
+
+def declaration_history(declaration: Declaration) -> QuerySet[StatusEvent]:
+    """Status events of the declaration, oldest first, with the acting user."""
+    return declaration.events.select_related("actor").order_by("at", "pk")

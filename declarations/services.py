@@ -1,0 +1,212 @@
+"""Writes on declarations: save a draft, submit, change the clearance status.
+
+Every write runs in one transaction; the fan-out to agencies is never enqueued inside it
+(an outbox row is written instead and dispatched on commit, see ``routing_dispatch``).
+"""
+
+import logging
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+import datamodel
+from datamodel.issues import Issue
+from singlewindow.celery import app as celery_app
+
+from .models import (
+    ClearanceStatus,
+    Declaration,
+    GoodsItem,
+    RoutingOutbox,
+    StatusEvent,
+    Trader,
+)
+from .mrn import new_mrn
+
+logger = logging.getLogger(__name__)
+
+# The fan-out task lives in ``agencies`` (imports point from agencies to declarations),
+# so it is addressed by name.
+ROUTE_TASK = "agencies.tasks.route_declaration"
+
+
+class DeclarationInvalid(Exception):
+    """The declaration was refused; ``issues`` says why, field by field."""
+
+    def __init__(self, issues: list[Issue]):
+        super().__init__(f"{len(issues)} issue(s)")
+        self.issues = issues
+
+
+class DeclarationNotEditable(Exception):
+    """The declaration has left the draft state and can no longer be changed."""
+
+
+def _lrn_taken_checker(trader: Trader, declaration: Declaration | None):
+    def lrn_taken(lrn: str) -> bool:
+        others = Declaration.objects.filter(company=trader.company, lrn=lrn)
+        if declaration is not None:
+            others = others.exclude(pk=declaration.pk)
+        return others.exists()
+
+    return lrn_taken
+
+
+def declaration_save_draft(
+    *, trader: Trader, document: dict[str, Any], declaration: Declaration | None = None
+) -> Declaration:
+    """Store what the trader typed so far, unvalidated, as a draft of the trader's company.
+
+    ``document`` is the canonical-shaped dict as far as it goes. The LRN, when given, must
+    still be unique within the company (``DeclarationInvalid`` with ``duplicate_lrn``).
+    Raises ``DeclarationNotEditable`` when ``declaration`` is no longer a draft.
+    """
+    summary = datamodel.declaration_summary(document)
+    lrn = summary.lrn[:35]
+    if lrn and _lrn_taken_checker(trader, declaration)(lrn):
+        raise DeclarationInvalid([datamodel.duplicate_lrn_issue(lrn)])
+    try:
+        with transaction.atomic():
+            if declaration is None:
+                declaration = Declaration(company=trader.company, created_by=trader.user)
+            else:
+                declaration = _lock_draft(trader, declaration.pk)
+            declaration.lrn = lrn
+            declaration.type_code = summary.type_code
+            declaration.document = document
+            declaration.save()
+            StatusEvent.objects.create(
+                declaration=declaration,
+                actor=trader.user,
+                kind=StatusEvent.Kind.DRAFT_SAVED,
+                to_status=ClearanceStatus.DRAFT,
+            )
+    except IntegrityError:
+        # Another request took the LRN between the check and the insert.
+        raise DeclarationInvalid([datamodel.duplicate_lrn_issue(lrn)]) from None
+    return declaration
+
+
+def _lock_draft(trader: Trader, pk: int) -> Declaration:
+    declaration = (
+        Declaration.objects.select_for_update().filter(pk=pk, company=trader.company).first()
+    )
+    if declaration is None or declaration.status != ClearanceStatus.DRAFT:
+        raise DeclarationNotEditable(pk)
+    return declaration
+
+
+def declaration_submit(
+    *, trader: Trader, document: Any, declaration: Declaration | None = None
+) -> Declaration:
+    """Validate ``document`` through ``datamodel`` and lodge it for every agency.
+
+    ``document``: parsed JSON in the canonical WCO DM shape (see ``datamodel.dictionary``).
+    ``declaration``: the trader's draft to submit, or ``None`` for a new declaration.
+    On success the normalised document, its goods items as rows, an MRN, a history event
+    and a routing outbox row are written in one transaction, and the fan-out is dispatched
+    after commit. Raises ``DeclarationInvalid`` (nothing written) or
+    ``DeclarationNotEditable``.
+    """
+    result = datamodel.validate_declaration(
+        document, lrn_taken=_lrn_taken_checker(trader, declaration)
+    )
+    if not result.ok:
+        raise DeclarationInvalid(result.issues)
+    canonical = result.document
+    summary = datamodel.declaration_summary(canonical)
+    rows = datamodel.goods_item_rows(canonical)
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            if declaration is None:
+                declaration = Declaration(company=trader.company, created_by=trader.user)
+            else:
+                declaration = _lock_draft(trader, declaration.pk)
+            declaration.lrn = summary.lrn
+            declaration.type_code = summary.type_code
+            declaration.document = canonical
+            declaration.mrn = new_mrn()
+            declaration.status = ClearanceStatus.SUBMITTED
+            declaration.submitted_at = now
+            declaration.save()
+            GoodsItem.objects.bulk_create(
+                GoodsItem(
+                    declaration=declaration,
+                    sequence=row.sequence,
+                    hs_code=row.hs_code,
+                    description=row.description[:512],
+                    origin_country=row.origin_country,
+                    net_mass_kg=row.net_mass_kg,
+                    gross_mass_kg=row.gross_mass_kg,
+                    quantity=row.quantity,
+                    quantity_unit=row.quantity_unit,
+                    customs_value=row.customs_value,
+                    currency=row.currency,
+                )
+                for row in rows
+            )
+            StatusEvent.objects.create(
+                declaration=declaration,
+                actor=trader.user,
+                kind=StatusEvent.Kind.SUBMITTED,
+                from_status=ClearanceStatus.DRAFT,
+                to_status=ClearanceStatus.SUBMITTED,
+                message=declaration.mrn,
+            )
+            RoutingOutbox.objects.create(declaration=declaration)
+            declaration_id = declaration.pk
+            transaction.on_commit(lambda: routing_dispatch(declaration_id))
+    except IntegrityError:
+        raise DeclarationInvalid([datamodel.duplicate_lrn_issue(summary.lrn)]) from None
+    return declaration
+
+
+def routing_dispatch(declaration_id: int) -> bool:
+    """Send the fan-out task for a committed declaration; ``False`` if the broker is down.
+
+    A failure loses nothing: the outbox row stays pending and ``redrive_routing`` resends it.
+    """
+    RoutingOutbox.objects.filter(declaration_id=declaration_id, done_at=None).update(
+        last_sent_at=timezone.now()
+    )
+    try:
+        celery_app.tasks[ROUTE_TASK].delay(declaration_id)
+    except Exception:  # kombu raises many kinds when Redis is unreachable
+        logger.warning(
+            "routing of declaration %s not sent; beat will re-drive it",
+            declaration_id,
+            exc_info=True,
+        )
+        return False
+    return True
+
+
+def declaration_set_status(
+    declaration: Declaration,
+    status: ClearanceStatus,
+    *,
+    actor=None,
+    agency: str = "",
+    message: str = "",
+) -> bool:
+    """Move ``declaration`` (row locked by the caller) to ``status`` and record the change.
+
+    Returns ``False`` (and writes nothing) when the status is already ``status``.
+    """
+    if declaration.status == status:
+        return False
+    previous = declaration.status
+    Declaration.objects.filter(pk=declaration.pk).update(status=status, updated_at=timezone.now())
+    declaration.status = status
+    StatusEvent.objects.create(
+        declaration=declaration,
+        actor=actor,
+        kind=StatusEvent.Kind.STATUS_CHANGED,
+        agency=agency,
+        from_status=previous,
+        to_status=status,
+        message=message,
+    )
+    return True
