@@ -119,17 +119,17 @@ class GoodsItem(models.Model):
     description = models.CharField(_("description"), max_length=512, blank=True)
     origin_country = models.CharField(_("country of origin"), max_length=2, blank=True)
     net_mass_kg = models.DecimalField(
-        _("net mass (kg)"), max_digits=16, decimal_places=6, null=True, blank=True
+        _("net mass (kg)"), max_digits=22, decimal_places=6, null=True, blank=True
     )
     gross_mass_kg = models.DecimalField(
-        _("gross mass (kg)"), max_digits=16, decimal_places=6, null=True, blank=True
+        _("gross mass (kg)"), max_digits=22, decimal_places=6, null=True, blank=True
     )
     quantity = models.DecimalField(
-        _("quantity"), max_digits=16, decimal_places=6, null=True, blank=True
+        _("quantity"), max_digits=22, decimal_places=6, null=True, blank=True
     )
     quantity_unit = models.CharField(_("unit"), max_length=5, blank=True)
     customs_value = models.DecimalField(
-        _("customs value"), max_digits=16, decimal_places=2, null=True, blank=True
+        _("customs value"), max_digits=22, decimal_places=3, null=True, blank=True
     )
     currency = models.CharField(_("currency"), max_length=3, blank=True)
 

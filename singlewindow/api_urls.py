@@ -1,1 +1,56 @@
-urlpatterns = []
+"""The REST API, mounted under ``/api/v1/`` (namespace ``api``).
+
+Declarations for traders live in ``declarations.api``; review tasks for officers and the
+trader's answer to an information request in ``agencies.api``. The OpenAPI schema is at
+``/api/schema/`` and its Swagger UI at ``/api/docs/`` (see ``singlewindow.urls``).
+"""
+
+from django.urls import path, re_path
+
+from agencies import api as agencies_api
+from declarations import api as declarations_api
+
+app_name = "api"
+
+urlpatterns = [
+    path("auth/token/", declarations_api.AuthTokenView.as_view(), name="auth-token"),
+    path(
+        "declarations/",
+        declarations_api.DeclarationCollectionView.as_view(),
+        name="declaration-list",
+    ),
+    path(
+        "declarations/drafts/",
+        declarations_api.DraftCollectionView.as_view(),
+        name="declaration-drafts",
+    ),
+    path(
+        "declarations/<int:pk>/",
+        declarations_api.DeclarationDetailView.as_view(),
+        name="declaration-detail",
+    ),
+    path(
+        "declarations/<int:pk>/submit/",
+        declarations_api.DraftSubmitView.as_view(),
+        name="declaration-submit",
+    ),
+    path(
+        "declarations/<int:pk>/status/",
+        declarations_api.DeclarationStatusView.as_view(),
+        name="declaration-status",
+    ),
+    path(
+        "declarations/<int:pk>/response/",
+        agencies_api.DeclarationResponseView.as_view(),
+        name="declaration-response",
+    ),
+    path("reviews/", agencies_api.ReviewCollectionView.as_view(), name="review-list"),
+    path("reviews/<int:pk>/", agencies_api.ReviewDetailView.as_view(), name="review-detail"),
+    path(
+        "reviews/<int:pk>/decision/",
+        agencies_api.ReviewDecisionView.as_view(),
+        name="review-decision",
+    ),
+    # Anything else under the API: a 404 in the API's error shape, not an HTML page.
+    re_path(r"^.*$", declarations_api.api_not_found, name="not-found"),
+]

@@ -189,3 +189,23 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# --- REST API documentation (added with the API; see singlewindow/api_urls.py) ------------
+# Swagger UI and ReDoc are served from the project's own static files
+# (drf-spectacular-sidecar), never from a CDN, so the strict CSP above holds.
+INSTALLED_APPS += ["drf_spectacular_sidecar"]
+SPECTACULAR_SETTINGS |= {
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # The schema describes the API, not the schema view itself.
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Separate request and response components, so read-only fields stay out of requests.
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Tag operations by the segment after /api/v1/ (declarations, reviews, auth).
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
+    "ENUM_NAME_OVERRIDES": {
+        "ClearanceStatusEnum": "declarations.models.ClearanceStatus",
+        "ReviewStatusEnum": "agencies.models.ReviewStatus",
+    },
+}

@@ -1,0 +1,799 @@
+"""The declarations API for traders: lodging, refusals with WCO pointers, hostile bodies,
+reading back, drafts, XML and authentication.
+
+Tests that submit a document need ``datamodel.validate_declaration``; the hostile-body tests
+that the parser refuses do not.
+"""
+
+import copy
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.urls import reverse
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from declarations import api as declarations_api
+from declarations.models import ClearanceStatus, Declaration, Trader
+from tests.api.conftest import ApiAs
+from tests.api.helpers import codes_of, errors_of, post_raw, url
+from tests.factories import PASSWORD, VALID_DOCUMENT, valid_document
+
+DECLARATIONS = "/api/v1/declarations/"
+ITEM_1 = "/Declaration/GoodsShipment/GovernmentAgencyGoodsItem/0"
+NET_MASS_1 = f"{ITEM_1}/Commodity/GoodsMeasure/NetNetWeightMeasure"
+
+# --- given ----------------------------------------------------------------------------------
+
+
+def given_a_document(*edits: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
+    """``VALID_DOCUMENT`` with each edit applied to its ``Declaration``."""
+    document = copy.deepcopy(VALID_DOCUMENT)
+    for edit in edits:
+        edit(document["Declaration"])
+    return document
+
+
+def item(declaration: dict[str, Any], n: int) -> dict[str, Any]:
+    return declaration["GoodsShipment"]["GovernmentAgencyGoodsItem"][n - 1]
+
+
+# --- when -----------------------------------------------------------------------------------
+
+
+def when_submitted(client: APIClient, document: Any, capture: Any) -> Any:
+    """POST the document as JSON; the fan-out runs on commit (eager Celery)."""
+    with capture(execute=True):
+        return client.post(DECLARATIONS, document, format="json")
+
+
+# --- lodging --------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_valid_declaration_is_lodged_routed_and_returned(
+    api_as: ApiAs, trader_a: Trader, agencies: Any
+) -> None:
+    # Given trader A and the demo agencies
+    client = api_as(trader_a.user)
+
+    # When A posts the valid document (really committed: the fan-out runs on commit)
+    response = client.post(DECLARATIONS, VALID_DOCUMENT, format="json")
+
+    # Then it is stored with an MRN, routed before the answer, and returned whole
+    assert response.status_code == 201, response.content[:3000]
+    body = response.json()
+    declaration = Declaration.objects.get(pk=body["id"])
+    assert declaration.company == trader_a.company
+    assert body["lrn"] == "LRN-2026-000001"
+    assert body["mrn"] == declaration.mrn and len(body["mrn"]) == 18
+    assert body["type_code"] == "IM"
+    assert body["status"] == ClearanceStatus.UNDER_REVIEW
+    assert body["submitted_at"] and body["routed_at"]
+    assert body["document"]["Declaration"]["FunctionalReferenceID"] == "LRN-2026-000001"
+    assert [(i["sequence"], i["hs_code"]) for i in body["items"]] == [
+        (1, "090121"),
+        (2, "300490"),
+    ]
+    assert body["links"]["self"].endswith(url("declaration-detail", declaration.pk))
+    assert response["Location"] == body["links"]["self"]
+
+
+def test_the_status_answers_every_agency_concerned(
+    api_as: ApiAs, trader_a: Trader, agencies: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    # Given a lodged declaration (coffee -> plant health, medicaments -> medicines)
+    client = api_as(trader_a.user)
+    pk = when_submitted(client, VALID_DOCUMENT, django_capture_on_commit_callbacks).json()["id"]
+
+    # When the trader asks for its status
+    response = client.get(url("declaration-status", pk))
+
+    # Then each agency's review is listed, pending
+    assert response.status_code == 200
+    status = response.json()
+    assert status["status"] == "under_review"
+    assert status["review_tasks_queued"] is True
+    assert status["submitted_at"] and status["routed_at"]
+    assert {(a["agency"], a["status"]) for a in status["agencies"]} == {
+        ("customs", "pending"),
+        ("plant-animal-health", "pending"),
+        ("medicines", "pending"),
+    }
+    assert all(set(a) >= {"agency", "status", "reason", "decided_at"} for a in status["agencies"])
+
+
+def test_unicode_text_is_stored_intact(
+    api_as: ApiAs, trader_a: Trader, agencies: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    text = "Café torréfié 咖啡 — ☕ Ελληνικά"
+    document = given_a_document(lambda d: item(d, 1)["Commodity"].update(Description=text))
+
+    response = when_submitted(api_as(trader_a.user), document, django_capture_on_commit_callbacks)
+
+    assert response.status_code == 201, response.content[:3000]
+    assert response.json()["items"][0]["description"] == text
+
+
+def test_json_numbers_keep_every_digit(
+    api_as: ApiAs, trader_a: Trader, agencies: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    # Given amounts sent as JSON numbers with 16 significant digits (n..16,3)
+    document = given_a_document(
+        lambda d: d["InvoiceAmount"].update(value="@total@"),
+        lambda d: item(d, 1)["CustomsValueAmount"].update(value="@item1@"),
+        lambda d: item(d, 2)["CustomsValueAmount"].update(value="@item2@"),
+    )
+    body = json.dumps(document)
+    for placeholder, number in [
+        ("@total@", "1234567890133.457"),
+        ("@item1@", "1234567890123.457"),
+        ("@item2@", "10"),
+    ]:
+        body = body.replace(f'"{placeholder}"', number)
+
+    # When posted
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_raw(api_as(trader_a.user), DECLARATIONS, body)
+
+    # Then they are stored exactly, as canonical decimal strings
+    assert response.status_code == 201, response.content[:3000]
+    stored = response.json()["document"]["Declaration"]
+    assert stored["InvoiceAmount"]["value"] == "1234567890133.457"
+    assert response.json()["items"][0]["customs_value"] == "1234567890123.46"
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        pytest.param(
+            lambda d: item(d, 2)["Commodity"]["GoodsMeasure"]["TariffQuantity"].update(
+                value="1234567890123.457"
+            ),
+            id="quantity-13-integer-digits",
+        ),
+        pytest.param(
+            lambda d: item(d, 2)["Commodity"]["GoodsMeasure"].update(
+                NetNetWeightMeasure={"value": "9999999999999.99", "unitCode": "KGM"},
+                GrossMassMeasure={"value": "9999999999999.99", "unitCode": "KGM"},
+            ),
+            id="mass-13-integer-digits",
+        ),
+    ],
+)
+def test_the_largest_numbers_of_the_format_are_stored_or_refused_never_crashed_on(
+    api_as: ApiAs,
+    trader_a: Trader,
+    agencies: Any,
+    django_capture_on_commit_callbacks: Any,
+    edit: Callable[[dict[str, Any]], None],
+) -> None:
+    # Given numbers that n..16,6 allows but that have more than 10 integer digits
+    document = given_a_document(edit)
+
+    # When posted
+    response = when_submitted(api_as(trader_a.user), document, django_capture_on_commit_callbacks)
+
+    # Then the declaration is stored, or refused in the error shape; never a server error
+    if response.status_code != 201:
+        errors_of(response, 400)
+
+
+# --- refusals: one entry per error, with the WCO pointer ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("edit", "code", "pointer", "path"),
+    [
+        pytest.param(
+            lambda d: item(d, 1)["Commodity"]["GoodsMeasure"]["NetNetWeightMeasure"].update(
+                value="0"
+            ),
+            "not_positive",
+            "42A/67A/68A[1]/23A/65A/128",
+            NET_MASS_1,
+            id="net-mass-zero",
+        ),
+        pytest.param(
+            lambda d: item(d, 1)["Commodity"]["GoodsMeasure"]["GrossMassMeasure"].update(
+                value="900"
+            ),
+            "gross_below_net",
+            "42A/67A/68A[1]/23A/65A/126",
+            f"{ITEM_1}/Commodity/GoodsMeasure/GrossMassMeasure",
+            id="gross-below-net",
+        ),
+        pytest.param(
+            lambda d: item(d, 1)["Commodity"]["Classification"][0].update(ID="010101"),
+            "unknown_hs_code",
+            "42A/67A/68A[1]/23A/21A[1]/145",
+            f"{ITEM_1}/Commodity/Classification/0/ID",
+            id="unknown-hs-code",
+        ),
+        pytest.param(
+            lambda d: item(d, 2)["Origin"][0].update(CountryCode="XX"),
+            "unknown_country",
+            "42A/67A/68A[2]/92A[1]/063",
+            "/Declaration/GoodsShipment/GovernmentAgencyGoodsItem/1/Origin/0/CountryCode",
+            id="unknown-origin-country",
+        ),
+        pytest.param(
+            lambda d: d.update(Smuggled="yes"),
+            "unknown_element",
+            "42A/Smuggled",
+            "/Declaration/Smuggled",
+            id="unknown-element",
+        ),
+        pytest.param(
+            lambda d: d["GoodsShipment"].update(GovernmentAgencyGoodsItem="none"),
+            "wrong_type",
+            "42A/67A/68A[1]",
+            "/Declaration/GoodsShipment/GovernmentAgencyGoodsItem/0",
+            id="goods-item-is-a-string",
+        ),
+        pytest.param(
+            lambda d: d.pop("FunctionalReferenceID"),
+            "required",
+            "42A/D026",
+            "/Declaration/FunctionalReferenceID",
+            id="no-lrn",
+        ),
+    ],
+)
+def test_an_invalid_document_is_refused_with_code_and_pointer(
+    api_as: ApiAs,
+    trader_a: Trader,
+    edit: Callable[[dict[str, Any]], None],
+    code: str,
+    pointer: str,
+    path: str,
+) -> None:
+    # Given a document with one mistake
+    document = given_a_document(edit)
+
+    # When it is posted
+    response = api_as(trader_a.user).post(DECLARATIONS, document, format="json")
+
+    # Then the refusal names the mistake where it is, and nothing is stored
+    errors = errors_of(response, 400)
+    assert any(
+        e["code"] == code and e["pointer"].startswith(pointer) and e["path"].startswith(path)
+        for e in errors
+    ), errors
+    assert "warnings" in response.json()
+    assert not Declaration.objects.exists()
+
+
+def test_every_error_is_listed_not_only_the_first(api_as: ApiAs, trader_a: Trader) -> None:
+    # Given a document with two mistakes in two goods items
+    document = given_a_document(
+        lambda d: item(d, 1)["Commodity"]["GoodsMeasure"]["NetNetWeightMeasure"].update(value="-5"),
+        lambda d: item(d, 2)["Origin"][0].update(CountryCode="XX"),
+    )
+
+    # When it is posted
+    errors = errors_of(api_as(trader_a.user).post(DECLARATIONS, document, format="json"), 400)
+
+    # Then both are reported, each at its own goods item
+    pointers = {e["pointer"] for e in errors}
+    assert any(p.startswith("42A/67A/68A[1]/23A/65A/128") for p in pointers), errors
+    assert any(p.startswith("42A/67A/68A[2]/92A[1]/063") for p in pointers), errors
+
+
+def test_the_same_lrn_twice_is_refused(
+    api_as: ApiAs, trader_a: Trader, agencies: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    client = api_as(trader_a.user)
+    first = when_submitted(client, VALID_DOCUMENT, django_capture_on_commit_callbacks)
+    assert first.status_code == 201, first.content[:3000]
+
+    second = client.post(DECLARATIONS, VALID_DOCUMENT, format="json")
+
+    errors = errors_of(second, 400)
+    assert [(e["code"], e["pointer"]) for e in errors] == [("duplicate_lrn", "42A/D026")]
+    assert Declaration.objects.count() == 1
+
+
+def test_another_company_may_use_the_same_lrn(
+    api_as: ApiAs,
+    trader_a: Trader,
+    trader_b: Trader,
+    agencies: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    capture = django_capture_on_commit_callbacks
+    assert when_submitted(api_as(trader_a.user), VALID_DOCUMENT, capture).status_code == 201
+    assert when_submitted(api_as(trader_b.user), VALID_DOCUMENT, capture).status_code == 201
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param([VALID_DOCUMENT], id="list"),
+        pytest.param(42, id="number"),
+        pytest.param("Declaration", id="string"),
+        pytest.param(None, id="null"),
+        pytest.param(True, id="boolean"),
+        pytest.param({}, id="empty-object"),
+        pytest.param({"Declaration": "IMA"}, id="declaration-is-a-string"),
+        pytest.param({"Declaration": []}, id="declaration-is-a-list"),
+    ],
+)
+def test_a_body_that_is_not_a_declaration_is_refused(
+    api_as: ApiAs, trader_a: Trader, body: Any
+) -> None:
+    response = post_raw(api_as(trader_a.user), DECLARATIONS, json.dumps(body))
+
+    errors_of(response, 400)
+    assert not Declaration.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        pytest.param(lambda d: d.update(TypeCode=5), id="number-for-code"),
+        pytest.param(lambda d: d.update(TypeCode=["IMA"]), id="list-for-code"),
+        pytest.param(lambda d: d.update(TypeCode={"value": "IMA"}), id="object-for-code"),
+        pytest.param(lambda d: d.update(GoodsItemQuantity={"value": 1.5}), id="fraction-for-count"),
+        pytest.param(
+            lambda d: d.update(GoodsItemQuantity={"value": "1e999"}), id="exponent-for-count"
+        ),
+        pytest.param(
+            lambda d: d.update(GoodsItemQuantity={"value": 10**200}), id="huge-int-for-value"
+        ),
+        pytest.param(lambda d: d.update(GoodsShipment="none"), id="string-for-class"),
+        pytest.param(lambda d: d.update(GoodsShipment=None), id="null-for-shipment"),
+        pytest.param(lambda d: d.update(FunctionalReferenceID=""), id="empty-lrn"),
+        pytest.param(lambda d: d.update(FunctionalReferenceID="L" * 36), id="lrn-too-long"),
+        pytest.param(
+            lambda d: item(d, 1)["Commodity"].update(Description="x" * 5 * 1024 * 1024),
+            id="5-MB-string",
+        ),
+        pytest.param(
+            lambda d: d["GoodsShipment"].update(
+                GovernmentAgencyGoodsItem=[item(d, 1)] * 1000,
+            ),
+            id="1000-goods-items",
+        ),
+    ],
+)
+def test_wrong_types_and_sizes_are_refused_not_crashed_on(
+    api_as: ApiAs, trader_a: Trader, edit: Callable[[dict[str, Any]], None]
+) -> None:
+    response = api_as(trader_a.user).post(DECLARATIONS, given_a_document(edit), format="json")
+
+    errors_of(response, 400)
+    assert not Declaration.objects.exists()
+
+
+# --- hostile bodies: refused by the parser, before any validation ---------------------------
+
+
+def nested(depth: int, opening: str, closing: str) -> str:
+    return '{"Declaration": ' + opening * depth + closing * depth + "}"
+
+
+@pytest.mark.parametrize(
+    ("body", "code"),
+    [
+        pytest.param("[" * 100_000 + "]" * 100_000, "too_large", id="100000-nested-arrays"),
+        pytest.param(
+            nested(100_000, '{"a":', "}").replace("}}", "1}}", 1),
+            "too_large",
+            id="100000-nested-objects",
+        ),
+        pytest.param(nested(40, "[", "]"), "too_large", id="40-nested-arrays"),
+        pytest.param('{"Declaration": ', "malformed", id="truncated"),
+        pytest.param("{'Declaration': {}}", "malformed", id="single-quotes"),
+        pytest.param('{"Declaration": {}} trailing', "malformed", id="trailing-garbage"),
+        pytest.param('{"Declaration": {"GoodsItemQuantity": NaN}}', "malformed", id="NaN"),
+        pytest.param('{"Declaration": {"GoodsItemQuantity": Infinity}}', "malformed", id="inf"),
+        pytest.param(
+            '{"Declaration": {"GoodsItemQuantity": -Infinity}}', "malformed", id="minus-inf"
+        ),
+        pytest.param(
+            '{"Declaration": {"GoodsItemQuantity": ' + "9" * 5000 + "}}",
+            "malformed",
+            id="5000-digit-int",
+        ),
+        pytest.param('{"Declaration": {"TypeCode": "\\ud800"}}', "malformed", id="lone-surrogate"),
+        pytest.param('{"Declaration": {"\\udfff": "x"}}', "malformed", id="surrogate-key"),
+        pytest.param('{"Declaration": {"TypeCode": "IM\\u0000A"}}', "malformed", id="nul"),
+        pytest.param('{"Declaration": {"TypeCode": "\\u0007"}}', "malformed", id="bell"),
+    ],
+)
+def test_hostile_json_is_refused_with_400(
+    api_as: ApiAs, trader_a: Trader, body: str, code: str
+) -> None:
+    # When a hostile body is posted
+    response = post_raw(api_as(trader_a.user), DECLARATIONS, body.encode())
+
+    # Then it is a 400 in the API's error shape, never a 500
+    errors = errors_of(response, 400)
+    assert [e["code"] for e in errors] == [code], errors
+    assert not Declaration.objects.exists()
+
+
+def test_a_bad_text_is_pointed_at(api_as: ApiAs, trader_a: Trader) -> None:
+    body = (
+        '{"Declaration": {"GoodsShipment": {"GovernmentAgencyGoodsItem": [{"Commodity": '
+        '{"Description": "a\\u0000b"}}]}}}'
+    )
+
+    errors = errors_of(post_raw(api_as(trader_a.user), DECLARATIONS, body), 400)
+
+    assert errors[0]["path"] == f"{ITEM_1}/Commodity/Description"
+    assert errors[0]["pointer"] == "42A/67A/68A[1]/23A/137"
+
+
+def test_invalid_utf8_is_refused(api_as: ApiAs, trader_a: Trader) -> None:
+    body = b'{"Declaration": {"TypeCode": "\xff\xfe"}}'
+
+    assert codes_of(post_raw(api_as(trader_a.user), DECLARATIONS, body), 400) == {"malformed"}
+
+
+def test_a_body_over_the_upload_limit_is_refused(
+    api_as: ApiAs, trader_a: Trader, settings: Any
+) -> None:
+    body = b'{"Declaration": {"Description": "' + b"x" * settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    body += b'"}}'
+
+    assert codes_of(post_raw(api_as(trader_a.user), DECLARATIONS, body), 400) == {"too_large"}
+
+
+def test_an_empty_body_is_refused(api_as: ApiAs, trader_a: Trader) -> None:
+    errors = errors_of(post_raw(api_as(trader_a.user), DECLARATIONS, b""), 400)
+
+    assert errors == [
+        {
+            "code": "malformed",
+            "severity": "error",
+            "pointer": "",
+            "path": "",
+            "message": "The request body is empty.",
+        }
+    ]
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    [
+        "text/plain",
+        "application/x-www-form-urlencoded",
+        "multipart/form-data; boundary=xyz",
+        "application/json; charset=latin-1",
+        "",
+    ],
+)
+def test_an_unsupported_content_type_is_refused_with_415(
+    api_as: ApiAs, trader_a: Trader, content_type: str
+) -> None:
+    body = json.dumps(VALID_DOCUMENT)
+
+    response = post_raw(api_as(trader_a.user), DECLARATIONS, body, content_type)
+
+    assert codes_of(response, 415) == {"unsupported_media_type"}
+    assert not Declaration.objects.exists()
+
+
+# --- reading back ---------------------------------------------------------------------------
+
+
+def test_the_list_holds_the_companys_declarations_newest_first(
+    api_as: ApiAs, trader_a: Trader, trader_b: Trader, make_submitted_declaration: Any
+) -> None:
+    # Given two declarations of A and one of B
+    older = make_submitted_declaration(trader_a, [("090121", "BR")], lrn="A-1")
+    newer = make_submitted_declaration(trader_a, [("090121", "BR")], lrn="A-2", type_code="EX")
+    make_submitted_declaration(trader_b, [("090121", "BR")], lrn="B-1")
+
+    # When A lists its declarations
+    response = api_as(trader_a.user).get(DECLARATIONS)
+
+    # Then only A's are there, newest first, paginated
+    assert response.status_code == 200
+    page = response.json()
+    assert page["count"] == 2
+    assert [d["id"] for d in page["results"]] == [newer.pk, older.pk]
+    assert {"next", "previous"} <= set(page)
+    assert "document" not in page["results"][0]
+
+
+@pytest.mark.parametrize(
+    ("query", "lrns"),
+    [
+        ("?lrn=A-2", ["A-2"]),
+        ("?type_code=EX", ["A-2"]),
+        ("?status=submitted", ["A-2", "A-1"]),
+        ("?status=cleared", []),
+        ("?limit=1", ["A-2"]),
+    ],
+)
+def test_the_list_filters(
+    api_as: ApiAs,
+    trader_a: Trader,
+    make_submitted_declaration: Any,
+    query: str,
+    lrns: list[str],
+) -> None:
+    make_submitted_declaration(trader_a, [("090121", "BR")], lrn="A-1")
+    make_submitted_declaration(trader_a, [("090121", "BR")], lrn="A-2", type_code="EX")
+
+    response = api_as(trader_a.user).get(DECLARATIONS + query)
+
+    assert response.status_code == 200
+    assert [d["lrn"] for d in response.json()["results"]] == lrns
+
+
+@pytest.mark.parametrize(
+    ("query", "count"),
+    [
+        (f"?limit={10**30}", 1),
+        (f"?offset={10**30}", 0),
+        ("?limit=-5&offset=abc", 1),
+        ("?limit=0", 1),
+    ],
+)
+def test_hostile_paging_is_harmless(
+    api_as: ApiAs, trader_a: Trader, make_submitted_declaration: Any, query: str, count: int
+) -> None:
+    make_submitted_declaration(trader_a, [("090121", "BR")])
+
+    response = api_as(trader_a.user).get(DECLARATIONS + query)
+
+    assert response.status_code == 200
+    assert len(response.json()["results"]) == count
+
+
+@pytest.mark.parametrize(
+    ("query", "pointer"),
+    [
+        ("?status=%00", "/status"),
+        ("?status=%ED%A0%80", "/status"),
+        ("?type_code=XX", "/type_code"),
+        ("?lrn=" + "x" * 5000, "/lrn"),
+    ],
+)
+def test_hostile_filters_are_refused(
+    api_as: ApiAs, trader_a: Trader, query: str, pointer: str
+) -> None:
+    errors = errors_of(api_as(trader_a.user).get(DECLARATIONS + query), 400)
+
+    assert [e["pointer"] for e in errors] == [pointer]
+
+
+def test_an_unknown_filter_value_is_refused(api_as: ApiAs, trader_a: Trader) -> None:
+    errors = errors_of(api_as(trader_a.user).get(DECLARATIONS + "?status=lost"), 400)
+
+    assert [(e["code"], e["pointer"]) for e in errors] == [("invalid_choice", "/status")]
+
+
+def test_the_detail_has_document_items_agencies_and_history(
+    api_as: ApiAs, trader_a: Trader, make_routed_declaration: Any
+) -> None:
+    # Given a routed declaration of A
+    declaration = make_routed_declaration(trader_a, [("090121", "BR"), ("300490", "IN")])
+
+    # When A reads it
+    response = api_as(trader_a.user).get(url("declaration-detail", declaration.pk))
+
+    # Then everything the trader needs is there
+    assert response.status_code == 200
+    body = response.json()
+    assert body["mrn"] == declaration.mrn
+    assert body["status"] == "under_review"
+    assert [i["sequence"] for i in body["items"]] == [1, 2]
+    assert {a["agency"] for a in body["agencies"]} == {
+        "customs",
+        "plant-animal-health",
+        "medicines",
+    }
+    assert [e["kind"] for e in body["history"]][-2:] == ["routed", "status_changed"]
+    assert set(body["links"]) == {"self", "status", "response"}
+
+
+def test_an_unknown_declaration_is_404(api_as: ApiAs, trader_a: Trader) -> None:
+    client = api_as(trader_a.user)
+
+    assert codes_of(client.get(url("declaration-detail", 999_999)), 404) == {"not_found"}
+    assert codes_of(client.get(f"{DECLARATIONS}{10**30}/"), 404) == {"not_found"}
+
+
+def test_an_unknown_api_url_is_404_in_the_error_shape(api_as: ApiAs) -> None:
+    assert codes_of(api_as(None).get("/api/v1/nothing/here/"), 404) == {"not_found"}
+
+
+def test_a_wrong_method_is_405_in_the_error_shape(
+    api_as: ApiAs, trader_a: Trader, make_submitted_declaration: Any
+) -> None:
+    declaration = make_submitted_declaration(trader_a, [("090121", "BR")])
+
+    response = api_as(trader_a.user).delete(url("declaration-detail", declaration.pk))
+
+    assert codes_of(response, 405) == {"method_not_allowed"}
+    assert Declaration.objects.filter(pk=declaration.pk).exists()
+
+
+# --- drafts ---------------------------------------------------------------------------------
+
+
+def test_a_draft_is_saved_updated_and_submitted(
+    api_as: ApiAs, trader_a: Trader, agencies: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    client = api_as(trader_a.user)
+    # Given a half-written draft
+    partial = {"Declaration": {"FunctionalReferenceID": "LRN-DRAFT-1", "TypeCode": "IMA"}}
+    created = client.post(url("declaration-drafts"), partial, format="json")
+    assert created.status_code == 201, created.content[:3000]
+    draft = created.json()
+    assert draft["status"] == "draft" and draft["mrn"] is None
+
+    # When it is completed and submitted
+    updated = client.put(
+        url("declaration-detail", draft["id"]),
+        valid_document(FunctionalReferenceID="LRN-DRAFT-1"),
+        format="json",
+    )
+    assert updated.status_code == 200, updated.content[:3000]
+    with django_capture_on_commit_callbacks(execute=True):
+        submitted = client.post(url("declaration-submit", draft["id"]))
+
+    # Then it is lodged under the same id, routed, and no longer editable
+    assert submitted.status_code == 201, submitted.content[:3000]
+    assert submitted.json()["id"] == draft["id"]
+    assert submitted.json()["mrn"]
+    status = client.get(url("declaration-status", draft["id"])).json()
+    assert status["status"] == "under_review"
+    again = client.put(url("declaration-detail", draft["id"]), partial, format="json")
+    assert codes_of(again, 409) == {"not_editable"}
+
+
+def test_a_draft_must_be_an_object(api_as: ApiAs, trader_a: Trader) -> None:
+    response = post_raw(api_as(trader_a.user), url("declaration-drafts"), b"[1, 2]")
+
+    assert codes_of(response, 400) == {"malformed"}
+
+
+def test_an_invalid_draft_is_refused_on_submit(api_as: ApiAs, trader_a: Trader) -> None:
+    client = api_as(trader_a.user)
+    draft = client.post(
+        url("declaration-drafts"), {"Declaration": {"TypeCode": "IMA"}}, format="json"
+    ).json()
+
+    response = client.post(url("declaration-submit", draft["id"]))
+
+    errors_of(response, 400)
+    assert Declaration.objects.get(pk=draft["id"]).status == ClearanceStatus.DRAFT
+
+
+# --- WCO DM XML -----------------------------------------------------------------------------
+
+xml_installed = pytest.mark.skipif(
+    declarations_api.wco_xml is None, reason="datamodel.xml is not installed"
+)
+xml_missing = pytest.mark.skipif(
+    declarations_api.wco_xml is not None, reason="datamodel.xml is installed"
+)
+
+
+@xml_installed
+def test_a_declaration_is_lodged_as_xml_and_read_back_as_xml(
+    api_as: ApiAs, trader_a: Trader, agencies: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    assert declarations_api.wco_xml is not None
+    client = api_as(trader_a.user)
+    raw = declarations_api.wco_xml.declaration_to_xml(VALID_DOCUMENT)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_raw(client, DECLARATIONS, raw, "application/xml")
+
+    assert response.status_code == 201, response.content[:3000]
+    pk = response.json()["id"]
+    exported = client.get(url("declaration-detail", pk), HTTP_ACCEPT="application/xml")
+    assert exported.status_code == 200
+    assert exported["Content-Type"].startswith("application/xml")
+    assert b"LRN-2026-000001" in exported.content
+
+
+@xml_installed
+@pytest.mark.parametrize(
+    "raw",
+    [
+        pytest.param(b"<not-closed>", id="not-well-formed"),
+        pytest.param(
+            b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><x>&a;</x>', id="doctype"
+        ),
+        pytest.param(b"\x00\x01\x02", id="binary"),
+        pytest.param(b"<a>" * 100_000, id="deep"),
+    ],
+)
+def test_hostile_xml_is_refused_with_400(api_as: ApiAs, trader_a: Trader, raw: bytes) -> None:
+    errors_of(post_raw(api_as(trader_a.user), DECLARATIONS, raw, "application/xml"), 400)
+    assert not Declaration.objects.exists()
+
+
+@xml_missing
+def test_without_the_xml_module_xml_is_415_and_406(
+    api_as: ApiAs, trader_a: Trader, make_submitted_declaration: Any
+) -> None:
+    client = api_as(trader_a.user)
+    declaration = make_submitted_declaration(trader_a, [("090121", "BR")])
+
+    posted = post_raw(client, DECLARATIONS, b"<MetaData/>", "application/xml")
+    exported = client.get(url("declaration-detail", declaration.pk), HTTP_ACCEPT="application/xml")
+
+    assert codes_of(posted, 415) == {"unsupported_media_type"}
+    assert codes_of(exported, 406) == {"not_acceptable"}
+
+
+@xml_installed
+def test_a_draft_has_no_xml(api_as: ApiAs, trader_a: Trader) -> None:
+    client = api_as(trader_a.user)
+    draft = client.post(
+        url("declaration-drafts"), {"Declaration": {"TypeCode": "IMA"}}, format="json"
+    ).json()
+
+    response = client.get(url("declaration-detail", draft["id"]), HTTP_ACCEPT="application/xml")
+
+    assert codes_of(response, 406) == {"not_acceptable"}
+
+
+def test_errors_are_json_even_when_xml_is_asked_for(api_as: ApiAs, trader_a: Trader) -> None:
+    response = api_as(trader_a.user).get(
+        url("declaration-detail", 999_999), HTTP_ACCEPT="application/xml"
+    )
+
+    assert codes_of(response, 404 if declarations_api.wco_xml else 406)
+
+
+# --- authentication -------------------------------------------------------------------------
+
+
+def test_a_token_is_obtained_and_accepted(
+    trader_a: Trader, make_submitted_declaration: Any
+) -> None:
+    make_submitted_declaration(trader_a, [("090121", "BR")])
+    client = APIClient()
+
+    response = client.post(
+        reverse("api:auth-token"),
+        {"username": "trader.a", "password": PASSWORD},
+        format="json",
+    )
+
+    assert response.status_code == 200, response.content
+    token = response.json()["token"]
+    assert Token.objects.get(user=trader_a.user).key == token
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    assert client.get(DECLARATIONS).json()["count"] == 1
+
+
+def test_wrong_credentials_get_no_token(trader_a: Trader) -> None:
+    response = APIClient().post(
+        reverse("api:auth-token"), {"username": "trader.a", "password": "nope"}, format="json"
+    )
+
+    errors = errors_of(response, 400)
+    assert errors[0]["pointer"] == ""
+
+
+def test_basic_authentication_is_accepted(trader_a: Trader) -> None:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=basic("trader.a", PASSWORD))
+
+    assert client.get(DECLARATIONS).status_code == 200
+
+
+def test_a_bad_token_is_refused(trader_a: Trader) -> None:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION="Token not-a-token")
+
+    assert codes_of(client.get(DECLARATIONS), 401) == {"authentication_failed"}
+
+
+def basic(username: str, password: str) -> str:
+    import base64
+
+    return "Basic " + base64.b64encode(f"{username}:{password}".encode()).decode()
