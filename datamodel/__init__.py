@@ -1,0 +1,58 @@
+"""The declaration data model: validation and normalisation of the canonical WCO DM document.
+
+One entry point for the browser form, the REST API and the XML import:
+``validate_declaration(data, today=..., lrn_taken=...) -> ValidationResult``. The shape of
+the document is in ``datamodel.dictionary``, the error format in ``datamodel.issues``,
+stage 1 (structure and formats) in ``datamodel.validation``, stage 2 (code lists and
+business rules) in ``datamodel.rules`` with the versioned code lists of
+``datamodel.codelists``, and row extraction in ``datamodel.items``.
+
+This package knows nothing of HTTP, Celery or Django models.
+"""
+
+from collections.abc import Callable
+from datetime import date
+
+from datamodel.issues import Issue, IssueCode, Severity, ValidationResult
+from datamodel.items import DeclarationSummary, GoodsItemRow, declaration_summary, goods_item_rows
+from datamodel.rules import WATCH, check_rules, duplicate_lrn_issue
+from datamodel.validation import check_structure
+
+__all__ = [
+    "DeclarationSummary",
+    "GoodsItemRow",
+    "Issue",
+    "IssueCode",
+    "Severity",
+    "ValidationResult",
+    "declaration_summary",
+    "duplicate_lrn_issue",
+    "goods_item_rows",
+    "validate_declaration",
+]
+
+
+def validate_declaration(
+    data: object,
+    *,
+    today: date | None = None,
+    lrn_taken: Callable[[str], bool] | None = None,
+) -> ValidationResult:
+    """Validate and normalise a declaration given as a parsed JSON value.
+
+    ``data``: untrusted, e.g. ``{"Declaration": {...}, "MetaData": {...}}`` in the canonical
+    shape of ``datamodel.dictionary`` (amounts, measures, quantities and date-times may be
+    bare values; decimals may be JSON numbers). ``today``: the validation day, which picks
+    the code list versions in force and bounds dates (default ``date.today()``).
+    ``lrn_taken(lrn)``: whether the trader's company already used the LRN (omit to skip).
+
+    Returns the canonical document (``None`` when the input is not a declaration at all) and
+    every issue found: stage 1 (``datamodel.validation``: structure, formats) and, on what
+    passed it, stage 2 (``datamodel.rules``: code lists, business rules). ``result.ok`` is
+    true when no issue is an error. Never raises on bad input.
+    """
+    structure = check_structure(data, watch=WATCH)
+    if structure.document is None:
+        return ValidationResult(document=None, issues=structure.issues)
+    issues = check_rules(structure, today=today or date.today(), lrn_taken=lrn_taken)
+    return ValidationResult(document=structure.document, issues=structure.issues + issues)

@@ -2,4 +2,4 @@ from django.apps import AppConfig
 
 
 class DatamodelConfig(AppConfig):
-    name = 'datamodel'
+    name = "datamodel"

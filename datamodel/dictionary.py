@@ -168,5 +168,3 @@ def wco_pointer(parts: Sequence[str | int]) -> str:
 def json_pointer(parts: Sequence[str | int]) -> str:
     """RFC 6901 JSON pointer for the parts: ``("a", 0, "b/c")`` -> ``"/a/0/b~1c"``."""
     return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
-
-

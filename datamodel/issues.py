@@ -31,6 +31,8 @@ class IssueCode(StrEnum):
     MALFORMED = "malformed"  # not JSON / not well-formed XML / wrong top-level shape
     FORBIDDEN_CONSTRUCT = "forbidden_construct"  # DTD, entity, processing instruction
     TOO_LARGE = "too_large"  # size, depth or element count over the limit
+    NOT_A_DECLARATION = "not_a_declaration"  # well-formed, but a notification or other message
+    ENVELOPE_UNWRAPPED = "envelope_unwrapped"  # warning: transport envelope around MetaData dropped
     # Stage 1: structure and formats (the XSD facts).
     REQUIRED = "required"  # mandatory element missing (minOccurs)
     UNKNOWN_ELEMENT = "unknown_element"  # element not in the WCO DM declaration
@@ -46,6 +48,7 @@ class IssueCode(StrEnum):
     UNKNOWN_HS_CODE = "unknown_hs_code"  # HS 2022 6-digit subheading not in force
     BAD_HS_CODE = "bad_hs_code"  # not 6, 8 or 10 digits
     UNKNOWN_INCOTERM = "unknown_incoterm"  # Incoterms 2020
+    WRONG_UNIT = "wrong_unit"  # a unit the field does not allow (masses are in KGM)
     # Stage 2: business rules.
     BAD_LRN = "bad_lrn"
     DUPLICATE_LRN = "duplicate_lrn"

@@ -53,10 +53,11 @@ class ClearanceStatus(models.TextChoices):
 
 
 class DeclarationType(models.TextChoices):
-    """WCO DM D013 first two characters (UCC Annex B DE 1/1)."""
+    """WCO DM D013 first two characters (UCC Annex B DE 1/1; codelist declaration-types)."""
 
     IMPORT = "IM", _("Import")
     EXPORT = "EX", _("Export")
+    SPECIAL_FISCAL = "CO", _("Special fiscal territories")
 
 
 class Declaration(models.Model):

@@ -1,0 +1,812 @@
+"""Stage 1 of declaration validation: structure and formats (the XSD facts), and normalisation.
+
+``check_structure(data)`` walks an untrusted, parsed JSON value against
+``datamodel.dictionary.declaration_spec()`` and returns the canonical document, the issues
+found and what stage 2 (``datamodel.rules``) needs. It never raises on bad input. The entry
+point for callers is ``datamodel.validate_declaration``, which runs both stages.
+
+What stage 1 checks (source: the DEC-DMS 2.15 schema, via the element dictionary):
+
+- the top level is ``{"Declaration": {...}}`` with an optional ``"MetaData"`` object of
+  strings (the envelope, kept as given); anything else is ``MALFORMED`` or
+  ``UNKNOWN_ELEMENT``;
+- element names (``UNKNOWN_ELEMENT``), ``minOccurs`` (``REQUIRED``), ``maxOccurs``
+  (``TOO_MANY``, pointed at the first entry too many), objects vs values (``WRONG_TYPE``);
+- leaf facets: ``maxLength`` (``TOO_LONG``), ``length``, ``pattern``, ``enumeration``,
+  ``totalDigits``/``fractionDigits`` of decimals, the date-time pattern
+  ``CCYYMMDD[HHMMSS(Z|+hh|-hh)]`` with ``formatCode`` 102/304, a 3-letter ``currencyID``,
+  a 1-5 character ``unitCode`` (all ``BAD_FORMAT``); control characters and lone surrogates
+  in text (``BAD_FORMAT``: XML cannot carry them).
+
+Normalisation (the canonical form, see ``datamodel.dictionary``):
+
+- keys in schema order; strings stripped; code values (xs:token) with inner runs of blanks
+  folded to one space; country, currency and Incoterms codes, ``currencyID`` and
+  ``unitCode`` upper-cased (their code lists are upper-case);
+- decimals as canonical decimal strings: no exponent, no leading or trailing zeros, no
+  ``-0`` (``"0012.500"`` -> ``"12.5"``); JSON numbers are accepted for decimals and integers
+  for any value (``9`` -> ``"9"``), booleans never;
+- amounts, measures, quantities and date-times are always ``{"value": ..., attr}`` objects;
+  a bare value is accepted and wrapped; a date-time without ``formatCode`` gets the one its
+  length implies (8 digits: ``102``, else ``304``).
+
+Decisions (documented here because callers rely on them):
+
+- ``null``, ``""`` and blank strings count as absent (browser forms post empty fields);
+- a single object given for a repeatable element is accepted and wrapped in a one-element
+  list, with a ``NOT_A_LIST`` *warning*; an empty list counts as absent;
+- an entry of a list that is not an object is reported (``WRONG_TYPE``) and kept as ``{}``
+  so that list indexes in issue paths stay those of the input;
+- text that fails a format check is kept (stripped) so a form can show it again; values of
+  the wrong type (an object for a code, NaN for a mass) are dropped from the document;
+- at most ``MAX_ISSUES`` issues are listed, and a document of more than ``MAX_NODES``
+  elements is refused (``TOO_LARGE``): validation time stays bounded whatever comes in.
+"""
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Collection, MutableSequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, NamedTuple
+
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy as _
+
+from datamodel.dictionary import ElementSpec, declaration_spec, json_pointer, wco_pointer
+from datamodel.issues import Issue, IssueCode, Severity
+
+MAX_ISSUES = 500
+MAX_NODES = 250_000
+MAX_METADATA_LENGTH = 512
+
+Parts = tuple[str | int, ...]
+
+# WCO DM IDs whose code lists are upper-case: countries (242 address, 064 routing, T014
+# nationality of transport, 465 destination, 062 exportation, 063 origin), currency (135),
+# Incoterms (090).
+UPPERCASE_IDS = frozenset({"242", "064", "T014", "465", "062", "063", "135", "090"})
+_NUMERIC_BASES = frozenset(
+    {"udt:NumericType", "udt:AmountType", "udt:MeasureType", "udt:QuantityType"}
+)
+_NOT_BLANK = r".*[^\s].*"
+_DECIMAL_RE = re.compile(r"([+-]?)([0-9]*)(?:\.([0-9]*))?")
+# C0 controls other than tab/newline/carriage return, DEL, lone surrogates, non-characters.
+_FORBIDDEN_CHARS_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+# udt:DateTimePatternType of the schema.
+_DATETIME_RE = re.compile(r"(20\d{6})(?:(\d{6})(Z|[-+]\d\d))?", re.ASCII)
+_DATETIME_FORMATS = {"102": "CCYYMMDD", "304": "CCYYMMDDHHMMSS with Z or +hh/-hh"}
+_CURRENCY_RE = re.compile(r"[A-Z]{3}")
+_UNIT_MAX_LENGTH = 5
+# Integers longer than this are refused before they are turned into text (Python limits
+# int-to-str conversion, and no leaf allows more than 18 digits).
+_MAX_INT = 10**40
+
+
+class Leaf(NamedTuple):
+    """A leaf seen by stage 1, handed to the stage 2 rules.
+
+    ``value``: the canonical value (``None`` if it failed stage 1); ``attribute``: its
+    ``currencyID``/``unitCode``/``formatCode`` (``None`` when absent or failed). A named
+    tuple, not a dataclass: a large declaration makes tens of thousands of them.
+    """
+
+    parts: Parts
+    spec: ElementSpec
+    value: str | None
+    attribute: str | None
+
+
+@dataclass(slots=True)
+class Structure:
+    """The outcome of stage 1.
+
+    ``document``: the canonical document, ``None`` when the input is not a declaration at
+    all; ``failed``: paths (as parts) of the elements and attributes stage 1 reported as
+    errors, which stage 2 leaves alone; ``leaves``: the leaves stage 2 asked for, by WCO ID
+    (``spec.pointer_id``) or by value kind (``amount``, ``measure``, ``quantity``,
+    ``datetime``), in document order.
+    """
+
+    document: dict[str, Any] | None
+    issues: list[Issue] = field(default_factory=list)
+    failed: set[Parts] = field(default_factory=set)
+    leaves: dict[str, list[Leaf]] = field(default_factory=lambda: defaultdict(list))
+
+
+def issue_at(
+    code: IssueCode, parts: Parts, message: str, severity: Severity = Severity.ERROR
+) -> Issue:
+    """An ``Issue`` about the field at ``parts``, with its WCO pointer and JSON pointer."""
+    return Issue(
+        code=code,
+        pointer=wco_pointer(parts),
+        path=json_pointer(parts),
+        message=message,
+        severity=severity,
+    )
+
+
+def label(spec: ElementSpec) -> str:
+    """How messages name a field: the WCO name and the element name, e.g.
+    ``Net net weight (NetNetWeightMeasure)``."""
+    if not spec.wco_name or spec.wco_name == spec.name:
+        return spec.name
+    return f"{spec.wco_name} ({spec.name})"
+
+
+def _interpolate(template: str, params: dict[str, object]) -> str:
+    return str(template) % params
+
+
+_interpolate_lazy = lazy(_interpolate, str)
+
+
+def message(template: str, **params: object) -> str:
+    """A message with ``%(name)s`` placeholders, translated when it is shown.
+
+    ``template`` is a ``gettext_lazy`` string, so the language is the one active when the
+    issue is rendered (``str(issue.message)``), not when it was found.
+    """
+    return _interpolate_lazy(template, params)
+
+
+class _TooLarge(Exception):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class _LeafFormat:
+    numeric: bool
+    token: bool
+    upper: bool
+    max_length: int | None
+    length: int | None
+    pattern: re.Pattern[str] | None
+    total_digits: int | None
+    fraction_digits: int | None
+    enumeration: tuple[str, ...]
+    single_line: bool
+
+
+_FORMATS: dict[int, _LeafFormat] = {}
+
+
+def _leaf_format(spec: ElementSpec) -> _LeafFormat:
+    # Keyed by id(): the specs live as long as the process (``declaration_spec`` is cached)
+    # and ElementSpec is not hashable; this is the hot path of a 999-item declaration.
+    fmt = _FORMATS.get(id(spec))
+    if fmt is None:
+        facets = spec.facets
+        fmt = _LeafFormat(
+            numeric=spec.base_type in _NUMERIC_BASES,
+            token=spec.base_type == "udt:CodeType",
+            upper=spec.pointer_id in UPPERCASE_IDS,
+            max_length=int(facets["maxLength"]) if "maxLength" in facets else None,
+            length=int(facets["length"]) if "length" in facets else None,
+            # The schema's ".*[^\s].*" (not blank, XSD "." excludes line breaks) holds for
+            # any stripped non-blank text on one line, which is cheaper to test directly.
+            pattern=(
+                re.compile(facets["pattern"], re.ASCII)
+                if facets.get("pattern") not in (None, _NOT_BLANK)
+                else None
+            ),
+            single_line=facets.get("pattern") == _NOT_BLANK,
+            total_digits=int(facets["totalDigits"]) if "totalDigits" in facets else None,
+            fraction_digits=(int(facets["fractionDigits"]) if "fractionDigits" in facets else None),
+            enumeration=tuple(spec.enumeration),
+        )
+        _FORMATS[id(spec)] = fmt
+    return fmt
+
+
+@dataclass(frozen=True, slots=True)
+class _Children:
+    """An object element's children: schema position of each name, the mandatory ones, and
+    for each whether it is a single leaf (the common case, validated directly)."""
+
+    order: dict[str, int]
+    required: tuple[str, ...]
+    single_leaf: frozenset[str]
+
+
+_CHILDREN: dict[int, _Children] = {}
+
+
+def _children_of(spec: ElementSpec) -> _Children:
+    children = _CHILDREN.get(id(spec))
+    if children is None:
+        names = list(spec.children)
+        children = _Children(
+            order={name: i for i, name in enumerate(names)},
+            required=tuple(n for n in names if spec.children[n].min_occurs),
+            single_leaf=frozenset(
+                n for n in names if spec.children[n].is_leaf and not spec.children[n].repeatable
+            ),
+        )
+        _CHILDREN[id(spec)] = children
+    return children
+
+
+def canonical_decimal(raw: object) -> str | None:
+    """The canonical decimal string of a JSON number or numeric string, ``None`` if not one.
+
+    ``"0012.500"`` -> ``"12.5"``, ``-0.0`` -> ``"0"``, ``1e-05`` -> ``"0.00001"``; NaN,
+    infinities, exponents in strings, booleans and integers of more than 40 digits are not
+    decimals here (xs:decimal has no exponent and no special values).
+    """
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, int):
+        if abs(raw) >= _MAX_INT:
+            return None
+        text = str(raw)
+    elif isinstance(raw, float):
+        if not math.isfinite(raw):
+            return None
+        text = format(Decimal(repr(raw)), "f")
+    elif isinstance(raw, Decimal):
+        if not raw.is_finite() or abs(raw.adjusted()) > 40:
+            return None
+        text = format(raw, "f")
+    elif isinstance(raw, str):
+        text = raw.strip()
+        if len(text) > 100:
+            return None
+    else:
+        return None
+    match = _DECIMAL_RE.fullmatch(text)
+    if match is None:
+        return None
+    sign, whole, fraction = match.groups()
+    if not whole and not fraction:
+        return None
+    whole = whole.lstrip("0") or "0"
+    fraction = (fraction or "").rstrip("0")
+    number = f"{whole}.{fraction}" if fraction else whole
+    return "-" + number if sign == "-" and number != "0" else number
+
+
+def _digits(canonical: str) -> tuple[int, int]:
+    """(totalDigits, fractionDigits) of a canonical decimal string, as XSD counts them."""
+    whole, _, fraction = canonical.lstrip("-").partition(".")
+    whole = whole.lstrip("0")
+    return len(whole) + len(fraction), len(fraction)
+
+
+def _text(raw: object) -> str | None:
+    """A scalar as text: strings as they are, integers written out; ``None`` otherwise."""
+    if isinstance(raw, str):
+        return raw
+    if isinstance(raw, int) and not isinstance(raw, bool) and abs(raw) < _MAX_INT:
+        return str(raw)
+    return None
+
+
+def _is_blank(raw: object) -> bool:
+    return raw is None or (isinstance(raw, str) and not raw.strip())
+
+
+class _Walk:
+    def __init__(self, watch: Collection[str]):
+        self.watch = watch
+        self.structure = Structure(document=None)
+        self.nodes = 0
+        self.dropped = 0
+        self.errors = 0
+        self.collect_keys: dict[int, tuple[str, ...]] = {}
+
+    # -- reporting ------------------------------------------------------------------------
+
+    def report(
+        self,
+        code: IssueCode,
+        parts: MutableSequence[str | int],
+        text: str,
+        severity: Severity = Severity.ERROR,
+    ) -> None:
+        key = tuple(parts)
+        if severity == Severity.ERROR:
+            self.errors += 1
+            self.structure.failed.add(key)
+        if len(self.structure.issues) < MAX_ISSUES:
+            self.structure.issues.append(issue_at(code, key, text, severity))
+        else:
+            self.dropped += 1
+
+    def count_node(self) -> None:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise _TooLarge
+
+    # -- top level ------------------------------------------------------------------------
+
+    def document(self, data: object) -> dict[str, Any] | None:
+        if not isinstance(data, dict):
+            self.report(
+                IssueCode.MALFORMED,
+                [],
+                _('A declaration must be a JSON object: {"Declaration": {...}}.'),
+            )
+            return None
+        root = declaration_spec()
+        out: dict[str, Any] = {}
+        for key in data:
+            if key not in (root.name, "MetaData"):
+                self.unknown(key, [])
+        if _is_blank(data.get(root.name)):
+            self.report(IssueCode.REQUIRED, [root.name], _("The Declaration is missing."))
+            return None
+        if "MetaData" in data and not _is_blank(data["MetaData"]):
+            metadata = self.metadata(data["MetaData"])
+            if metadata is not None:
+                out["MetaData"] = metadata
+        parts: list[str | int] = [root.name]
+        declaration = self.single(data[root.name], root, parts)
+        if declaration is None:
+            return None
+        out[root.name] = declaration
+        return out
+
+    def metadata(self, raw: object) -> dict[str, str] | None:
+        parts: list[str | int] = ["MetaData"]
+        if not isinstance(raw, dict):
+            self.report(IssueCode.WRONG_TYPE, parts, _("MetaData must be an object of texts."))
+            return None
+        out: dict[str, str] = {}
+        for key, value in raw.items():
+            self.count_node()
+            parts.append(str(key)[:100])
+            text = _text(value)
+            if text is None:
+                self.report(IssueCode.WRONG_TYPE, parts, _("MetaData values must be texts."))
+            elif _FORBIDDEN_CHARS_RE.search(text):
+                self.report(IssueCode.BAD_FORMAT, parts, _("Contains control characters."))
+            elif len(text.strip()) > MAX_METADATA_LENGTH:
+                self.report(
+                    IssueCode.TOO_LONG,
+                    parts,
+                    message(_("At most %(max)s characters."), max=MAX_METADATA_LENGTH),
+                )
+            else:
+                out[str(key)] = text.strip()
+            parts.pop()
+        return out
+
+    def unknown(self, key: object, parts: list[str | int]) -> None:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise _TooLarge
+        if len(self.structure.issues) >= MAX_ISSUES:
+            # Past the cap nothing is listed: count it without building the message.
+            self.errors += 1
+            self.dropped += 1
+            return
+        name = str(key)
+        shown = name if len(name) <= 100 else name[:100] + "…"
+        parts.append(shown)
+        self.report(
+            IssueCode.UNKNOWN_ELEMENT,
+            parts,
+            message(_("%(name)s is not an element of the WCO declaration here."), name=shown),
+        )
+        parts.pop()
+
+    # -- elements -------------------------------------------------------------------------
+
+    def element(self, raw: object, spec: ElementSpec, parts: list[str | int]) -> Any:
+        """The canonical value of element ``spec`` (one entry or a list), ``None`` if absent."""
+        if spec.repeatable:
+            if isinstance(raw, list) and not raw:
+                raw = None
+            elif not isinstance(raw, list) and not _is_blank(raw):
+                self.report(
+                    IssueCode.NOT_A_LIST,
+                    parts,
+                    message(
+                        _("%(field)s repeats: send a list. One entry was read as a list of one."),
+                        field=label(spec),
+                    ),
+                    Severity.WARNING,
+                )
+                raw = [raw]
+        if _is_blank(raw):
+            if spec.min_occurs:
+                self.report(
+                    IssueCode.REQUIRED,
+                    parts,
+                    message(_("%(field)s is required."), field=label(spec)),
+                )
+            return None
+        if not spec.repeatable:
+            if isinstance(raw, list):
+                self.report(
+                    IssueCode.WRONG_TYPE,
+                    parts,
+                    message(
+                        _("%(field)s occurs once: send one value, not a list."), field=label(spec)
+                    ),
+                )
+                return None
+            return self.single(raw, spec, parts)
+        assert isinstance(raw, list)
+        if spec.max_occurs is not None and len(raw) > spec.max_occurs:
+            parts.append(spec.max_occurs)
+            self.report(
+                IssueCode.TOO_MANY,
+                parts,
+                message(
+                    _("%(field)s occurs at most %(max)s times; %(count)s were sent."),
+                    field=label(spec),
+                    max=spec.max_occurs,
+                    count=len(raw),
+                ),
+            )
+            parts.pop()
+            raw = raw[: spec.max_occurs]
+        entries = []
+        for index, entry in enumerate(raw):
+            parts.append(index)
+            value = self.single(entry, spec, parts)
+            parts.pop()
+            entries.append({} if value is None else value)
+        return entries
+
+    def single(self, raw: object, spec: ElementSpec, parts: list[str | int]) -> Any:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise _TooLarge
+        if not spec.children:
+            return self.leaf(raw, spec, parts)
+        if not isinstance(raw, dict):
+            self.report(
+                IssueCode.WRONG_TYPE,
+                parts,
+                message(_("%(field)s must be an object of elements."), field=label(spec)),
+            )
+            return None
+        plan = _children_of(spec)
+        order = plan.order
+        present = []
+        for key in raw:
+            if key in order:
+                present.append(key)
+            else:
+                self.unknown(key, parts)
+        if len(present) > 1:
+            present.sort(key=order.__getitem__)
+        children = spec.children
+        out: dict[str, Any] = {}
+        for name in present:
+            value = raw[name]
+            parts.append(name)
+            if name in plan.single_leaf and not _is_blank(value):
+                self.nodes += 1
+                value = self.leaf(value, children[name], parts)
+            else:
+                value = self.element(value, children[name], parts)
+            parts.pop()
+            if value is not None:
+                out[name] = value
+        for name in plan.required:
+            if name not in raw:
+                parts.append(name)
+                self.element(None, children[name], parts)
+                parts.pop()
+        return out
+
+    # -- leaves ---------------------------------------------------------------------------
+
+    def leaf(self, raw: object, spec: ElementSpec, parts: list[str | int]) -> Any:
+        kind = spec.value_kind
+        errors = self.errors
+        if kind is None:
+            value = self.value(raw, spec, parts)
+            if value is not None and self.errors == errors:
+                self.collect(parts, spec, value, None)
+            return value
+        attribute_name = spec.attribute
+        assert attribute_name is not None
+        attribute_raw: object = None
+        if isinstance(raw, dict):
+            for key in raw:
+                if key not in ("value", attribute_name):
+                    self.unknown(key, parts)
+            attribute_raw = raw.get(attribute_name)
+            raw = raw.get("value")
+            if _is_blank(raw):
+                self.report(
+                    IssueCode.REQUIRED,
+                    parts,
+                    message(_("%(field)s has no value."), field=label(spec)),
+                )
+                return None
+        errors = self.errors
+        if kind == "datetime":
+            value = self.datetime_value(raw, spec, parts)
+        else:
+            value = self.value(raw, spec, parts)
+        value_ok = self.errors == errors
+        if value is None:
+            return None
+        errors = self.errors
+        attribute = self.attribute(
+            attribute_raw, attribute_name, value if value_ok else None, parts
+        )
+        attribute_ok = self.errors == errors
+        if kind == "datetime" and attribute is None and attribute_ok and value_ok:
+            attribute = "102" if len(value) == 8 else "304"
+        if value_ok or attribute is not None:
+            self.collect(parts, spec, value if value_ok else None, attribute)
+        out = {"value": value}
+        if attribute is not None:
+            out[attribute_name] = attribute
+        return out
+
+    def collect(
+        self, parts: list[str | int], spec: ElementSpec, value: str | None, attribute: str | None
+    ) -> None:
+        keys = self.collect_keys.get(id(spec))
+        if keys is None:
+            keys = tuple(k for k in (spec.pointer_id, spec.value_kind) if k and k in self.watch)
+            self.collect_keys[id(spec)] = keys
+        if keys:
+            leaf = Leaf(tuple(parts), spec, value, attribute)
+            for key in keys:
+                self.structure.leaves[key].append(leaf)
+
+    def value(self, raw: object, spec: ElementSpec, parts: list[str | int]) -> str | None:
+        """Check a scalar against the leaf's facets; the canonical text (kept if it fails
+        a format check), or ``None`` when it cannot be represented at all."""
+        fmt = _leaf_format(spec)
+        if fmt.numeric:
+            return self.decimal_value(raw, spec, fmt, parts)
+        text = raw if raw.__class__ is str else _text(raw)
+        if text is None:
+            self.report(
+                IssueCode.WRONG_TYPE,
+                parts,
+                message(_("%(field)s must be a text value."), field=label(spec)),
+            )
+            return None
+        text = " ".join(text.split()) if fmt.token else text.strip()
+        if fmt.upper:
+            text = text.upper()
+        if not text.isprintable() and _FORBIDDEN_CHARS_RE.search(text):
+            self.report(
+                IssueCode.BAD_FORMAT,
+                parts,
+                message(_("%(field)s contains control characters."), field=label(spec)),
+            )
+        elif fmt.max_length is not None and len(text) > fmt.max_length:
+            self.report(
+                IssueCode.TOO_LONG,
+                parts,
+                message(
+                    _("%(field)s has %(count)s characters; at most %(max)s are allowed."),
+                    field=label(spec),
+                    count=len(text),
+                    max=fmt.max_length,
+                ),
+            )
+        elif fmt.length is not None and len(text) != fmt.length:
+            self.report(
+                IssueCode.BAD_FORMAT,
+                parts,
+                message(
+                    _("%(field)s must have exactly %(length)s characters."),
+                    field=label(spec),
+                    length=fmt.length,
+                ),
+            )
+        elif fmt.single_line and ("\n" in text or "\r" in text):
+            self.report(
+                IssueCode.BAD_FORMAT,
+                parts,
+                message(_("%(field)s must be on a single line."), field=label(spec)),
+            )
+        elif fmt.pattern is not None and not fmt.pattern.fullmatch(text):
+            self.report(IssueCode.BAD_FORMAT, parts, _pattern_message(spec, fmt))
+        elif fmt.enumeration and text not in fmt.enumeration:
+            self.report(
+                IssueCode.BAD_FORMAT,
+                parts,
+                message(
+                    _("%(field)s must be one of %(codes)s."),
+                    field=label(spec),
+                    codes=", ".join(fmt.enumeration),
+                ),
+            )
+        return text
+
+    def decimal_value(
+        self, raw: object, spec: ElementSpec, fmt: _LeafFormat, parts: list[str | int]
+    ) -> str | None:
+        if isinstance(raw, bool) or not isinstance(raw, (str, int, float, Decimal)):
+            self.report(
+                IssueCode.WRONG_TYPE,
+                parts,
+                message(_("%(field)s must be a number."), field=label(spec)),
+            )
+            return None
+        value = canonical_decimal(raw)
+        if value is None:
+            self.report(
+                IssueCode.BAD_FORMAT,
+                parts,
+                message(
+                    _("%(field)s must be a decimal number such as 12.5 (no exponent)."),
+                    field=label(spec),
+                ),
+            )
+            return raw.strip() if isinstance(raw, str) and len(raw) <= 100 else None
+        total, fraction = _digits(value)
+        if fmt.fraction_digits is not None and fraction > fmt.fraction_digits:
+            if fmt.fraction_digits == 0:
+                text = message(_("%(field)s must be a whole number."), field=label(spec))
+            else:
+                text = message(
+                    _("%(field)s allows at most %(max)s decimal places."),
+                    field=label(spec),
+                    max=fmt.fraction_digits,
+                )
+            self.report(IssueCode.BAD_FORMAT, parts, text)
+        elif fmt.total_digits is not None and total > fmt.total_digits:
+            self.report(
+                IssueCode.BAD_FORMAT,
+                parts,
+                message(
+                    _("%(field)s allows at most %(max)s digits."),
+                    field=label(spec),
+                    max=fmt.total_digits,
+                ),
+            )
+        return value
+
+    def datetime_value(self, raw: object, spec: ElementSpec, parts: list[str | int]) -> str | None:
+        text = _text(raw)
+        if text is None:
+            self.report(
+                IssueCode.WRONG_TYPE,
+                parts,
+                message(
+                    _("%(field)s must be a text such as 20250131 or 20250131113636Z."),
+                    field=label(spec),
+                ),
+            )
+            return None
+        text = text.strip()
+        if len(text) > 35 or parse_datetime(text) is None:
+            self.report(
+                IssueCode.BAD_FORMAT,
+                parts,
+                message(
+                    _(
+                        "%(field)s must be a date CCYYMMDD or a date-time CCYYMMDDHHMMSS "
+                        "followed by Z or a +hh/-hh offset, e.g. 20250131113636Z."
+                    ),
+                    field=label(spec),
+                ),
+            )
+            return text[:35]
+        return text
+
+    def attribute(
+        self, raw: object, name: str, value: str | None, parts: list[str | int]
+    ) -> str | None:
+        if _is_blank(raw):
+            return None
+        parts.append(name)
+        try:
+            text = _text(raw)
+            if text is None:
+                self.report(
+                    IssueCode.WRONG_TYPE, parts, message(_("%(name)s must be a text."), name=name)
+                )
+                return None
+            text = text.strip()
+            if name == "currencyID":
+                text = text.upper()
+                if not _CURRENCY_RE.fullmatch(text):
+                    self.report(
+                        IssueCode.BAD_FORMAT,
+                        parts,
+                        _("The currency must be a 3-letter ISO 4217 code such as EUR."),
+                    )
+                    return None
+            elif name == "unitCode":
+                text = text.upper()
+                if len(text) > _UNIT_MAX_LENGTH or _FORBIDDEN_CHARS_RE.search(text):
+                    self.report(
+                        IssueCode.BAD_FORMAT,
+                        parts,
+                        _("The unit must be a code of at most 5 characters such as KGM."),
+                    )
+                    return None
+            elif name == "formatCode":
+                if text not in _DATETIME_FORMATS:
+                    self.report(
+                        IssueCode.BAD_FORMAT,
+                        parts,
+                        _("The date format code must be 102 (date) or 304 (date and time)."),
+                    )
+                    return None
+                if value is not None and (text == "102") != (len(value) == 8):
+                    self.report(
+                        IssueCode.BAD_FORMAT,
+                        parts,
+                        message(
+                            _("Format code %(code)s is for %(shape)s."),
+                            code=text,
+                            shape=_DATETIME_FORMATS[text],
+                        ),
+                    )
+                    return None
+            return text
+        finally:
+            parts.pop()
+
+
+def _pattern_message(spec: ElementSpec, fmt: _LeafFormat) -> str:
+    pattern = fmt.pattern.pattern if fmt.pattern else ""
+    if pattern == "([0-9])*":
+        return message(_("%(field)s must contain digits only."), field=label(spec))
+    if pattern == "([a-zA-Z])*":
+        return message(_("%(field)s must contain letters only."), field=label(spec))
+    return message(_("%(field)s is not in the expected format."), field=label(spec))
+
+
+def parse_datetime(text: str) -> datetime | None:
+    """A schema date-time text as a ``datetime``, ``None`` if it is not one.
+
+    ``CCYYMMDD`` (formatCode 102) gives a naive midnight; ``CCYYMMDDHHMMSS`` followed by
+    ``Z`` or ``+hh``/``-hh`` (formatCode 304) an aware date-time. Source: the schema's
+    ``udt:DateTimePatternType`` ``(20\\d{6})(\\d{6}(Z|[-+]\\d\\d))?``.
+    """
+    match = _DATETIME_RE.fullmatch(text)
+    if match is None:
+        return None
+    day, time, zone = match.groups()
+    try:
+        if time is None:
+            return datetime.strptime(day, "%Y%m%d")
+        offset = "+00" if zone == "Z" else zone
+        return datetime.strptime(f"{day}{time}{offset}00", "%Y%m%d%H%M%S%z")
+    except ValueError:
+        return None
+
+
+def check_structure(data: object, *, watch: Collection[str] = ()) -> Structure:
+    """Stage 1: the canonical document of ``data`` with its structure and format issues.
+
+    ``data``: any parsed JSON value. ``watch``: WCO IDs and value kinds whose leaves stage 2
+    wants handed over (``Structure.leaves``). Never raises on bad input.
+    """
+    walk = _Walk(watch)
+    try:
+        walk.structure.document = walk.document(data)
+    except _TooLarge:
+        walk.structure.document = None
+        walk.structure.issues.append(
+            issue_at(
+                IssueCode.TOO_LARGE,
+                (),
+                message(_("The declaration has more than %(max)s elements."), max=MAX_NODES),
+            )
+        )
+    except RecursionError:
+        walk.structure.document = None
+        walk.structure.issues.append(
+            issue_at(IssueCode.TOO_LARGE, (), _("The declaration is nested too deeply."))
+        )
+    if walk.dropped:
+        walk.structure.issues.append(
+            issue_at(
+                IssueCode.TOO_LARGE,
+                (),
+                message(_("%(count)s more issues were found and not listed."), count=walk.dropped),
+            )
+        )
+    return walk.structure
