@@ -1,1 +1,13 @@
-urlpatterns = []
+"""Trader pages. Names are not namespaced: ``home`` is the login redirect target."""
+
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("declarations/", views.declaration_list, name="declaration_list"),
+    path("declarations/new/", views.declaration_form, name="declaration_new"),
+    path("declarations/<int:pk>/", views.declaration_detail, name="declaration_detail"),
+    path("declarations/<int:pk>/edit/", views.declaration_form, name="declaration_edit"),
+]

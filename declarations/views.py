@@ -1,1 +1,179 @@
-# Create your views here.
+"""Trader pages: the home redirect, the company's declarations, the declaration form (new
+declaration or draft) and the declaration page.
+
+Views are thin: they parse the form, call one service of ``declarations.services`` and
+render. All validation happens in the service (through ``datamodel``); the issues it
+returns are put back next to the fields by ``DeclarationEntry.add_issues``.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from . import selectors, services
+from .forms import DeclarationEntry, InformationResponseForm, header_rows, item_rows
+from .models import ClearanceStatus, Declaration, Trader
+
+View = Callable[..., HttpResponse]
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Send each user to where their work is: traders to their declarations, officers to
+    their agency's queue, administrators to the admin site, everyone else to log in."""
+    user = request.user
+    if not user.is_authenticated:
+        return redirect("login")
+    if selectors.trader_of(user) is not None:
+        return redirect("declaration_list")
+    # The officer profile is reached through its reverse relation: declarations does not
+    # import agencies.
+    if getattr(user, "officer", None) is not None:
+        return redirect("agencies:queue")
+    if user.is_staff:
+        return redirect("admin:index")
+    raise PermissionDenied(_("Your account has no trader or officer profile."))
+
+
+def trader_required(view: View) -> View:
+    """Let in logged-in users with a ``Trader`` profile; 403 for other users."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if selectors.trader_of(request.user) is None:
+            raise PermissionDenied(_("Only traders can file declarations."))
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@trader_required
+def declaration_list(request: HttpRequest) -> HttpResponse:
+    """The declarations of the trader's company, newest first."""
+    declarations = selectors.declarations_of_company(request.user)
+    return render(
+        request,
+        "declarations/declaration_list.html",
+        {"declarations": declarations, "company": request.user.trader.company},
+    )
+
+
+@trader_required
+@require_http_methods(["GET", "POST"])
+def declaration_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """File a new declaration (``pk`` ``None``) or edit a draft: "Save draft" stores it
+    unvalidated, "Submit" lodges it through ``declaration_submit``."""
+    trader: Trader = request.user.trader
+    draft = selectors.access_declaration(request.user, pk) if pk is not None else None
+    if draft is not None and draft.status != ClearanceStatus.DRAFT:
+        messages.info(request, _("This declaration has been submitted and can no longer change."))
+        return redirect("declaration_detail", pk=draft.pk)
+    document = draft.document if draft is not None else None
+
+    if request.method == "GET":
+        return _render_form(request, DeclarationEntry(document=document), draft)
+
+    action = request.POST.get("action", "")
+    entry = DeclarationEntry(request.POST, document=document, add_item=action == "add_item")
+    if action == "add_item":
+        return _render_form(request, entry, draft)
+    if not entry.is_valid():
+        return _render_form(request, entry, draft, status=422)
+    try:
+        if action == "submit":
+            declaration = services.declaration_submit(
+                trader=trader, document=entry.to_document(), declaration=draft
+            )
+            messages.success(
+                request,
+                _("Declaration %(lrn)s lodged: MRN %(mrn)s.")
+                % {"lrn": declaration.lrn, "mrn": declaration.mrn},
+            )
+            return redirect("declaration_detail", pk=declaration.pk)
+        declaration = services.declaration_save_draft(
+            trader=trader, document=entry.to_document(), declaration=draft
+        )
+    except services.DeclarationInvalid as invalid:
+        entry.add_issues(invalid.issues)
+        return _render_form(request, entry, draft, status=422)
+    except services.DeclarationNotEditable:
+        # Submitted meanwhile (another tab, the API): show it as it now stands.
+        messages.error(request, _("This declaration has been submitted and can no longer change."))
+        return redirect("declaration_detail", pk=pk)
+    messages.success(request, _("Draft saved."))
+    return redirect("declaration_edit", pk=declaration.pk)
+
+
+def _render_form(
+    request: HttpRequest,
+    entry: DeclarationEntry,
+    draft: Declaration | None,
+    *,
+    status: int = 200,
+) -> HttpResponse:
+    action = reverse("declaration_edit", args=[draft.pk]) if draft else reverse("declaration_new")
+    return render(
+        request,
+        "declarations/declaration_form.html",
+        {
+            "entry": entry,
+            "header": entry.header,
+            "items": entry.items,
+            "item_rows": entry.item_rows(),
+            "errors": entry.error_summary() if entry.header.is_bound else [],
+            "draft": draft,
+            "form_action": action,
+        },
+        status=status,
+    )
+
+
+@trader_required
+def declaration_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The declaration page: clearance status, header, goods items, each agency's review
+    and the history. Another company's declaration is a 404."""
+    declaration = selectors.access_declaration(request.user, pk)
+    return render(
+        request,
+        "declarations/declaration_detail.html",
+        declaration_page_context(declaration),
+    )
+
+
+def declaration_page_context(
+    declaration: Declaration, *, response_form: InformationResponseForm | None = None
+) -> dict[str, Any]:
+    """What the declaration page shows; ``agencies.views.respond`` re-renders it with the
+    trader's answer and its errors."""
+    # Review tasks belong to agencies; they are read through the reverse relation.
+    reviews = declaration.review_tasks.select_related("agency").order_by("agency__name")
+    review_labels = dict(reviews.model._meta.get_field("status").choices)
+    status_labels = {**review_labels, **dict(ClearanceStatus.choices)}
+    history = [
+        {
+            "event": event,
+            "from_label": status_labels.get(event.from_status, event.from_status),
+            "to_label": status_labels.get(event.to_status, event.to_status),
+        }
+        for event in selectors.declaration_history(declaration)
+    ]
+    is_draft = declaration.status == ClearanceStatus.DRAFT
+    return {
+        "declaration": declaration,
+        "header": header_rows(declaration.document),
+        "items": None if is_draft else declaration.items.order_by("sequence"),
+        "draft_items": item_rows(declaration.document) if is_draft else None,
+        "reviews": reviews,
+        "history": history,
+        "awaiting_trader": declaration.status == ClearanceStatus.AWAITING_TRADER,
+        "response_form": response_form or InformationResponseForm(),
+    }

@@ -1,0 +1,671 @@
+"""The browser form of a declaration and its mapping to the canonical WCO DM document.
+
+The form only parses what the trader typed (text is stripped, selects must hold one of
+their options); every rule about a declaration lives in ``datamodel`` and is applied by
+``declarations.services``. ``HEADER_FIELDS`` and ``ITEM_FIELDS`` are the one mapping table
+between form field names and JSON paths of the canonical document (see
+``datamodel.dictionary``): ``DeclarationEntry.to_document`` writes through it,
+``document_initial`` reads through it (to reopen a draft) and ``DeclarationEntry.add_issues``
+uses it backwards to put each ``Issue`` next to the field its ``path`` concerns.
+"""
+
+import copy
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import pycountry
+from django import forms
+from django.forms import BoundField
+from django.http import QueryDict
+from django.utils.translation import get_language, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+
+from datamodel.issues import Issue
+
+from .models import DeclarationType
+
+Path = tuple[str | int, ...]
+
+# --- code lists ---------------------------------------------------------------------------
+
+# UCC Annex B DE 1/2 "additional declaration type" (the third character of WCO DM D013).
+ADDITIONAL_DECLARATION_TYPES = [
+    ("A", _("A – standard declaration")),
+    ("B", _("B – simplified declaration, occasional")),
+    ("C", _("C – simplified declaration, regular use")),
+    ("D", _("D – standard declaration, lodged before presentation of the goods")),
+    ("E", _("E – simplified declaration, occasional, lodged before presentation")),
+    ("F", _("F – simplified declaration, regular use, lodged before presentation")),
+]
+
+# Incoterms 2020 (ICC), WCO DM 097 "Delivery terms, coded".
+INCOTERMS = [
+    ("EXW", _("EXW – Ex Works")),
+    ("FCA", _("FCA – Free Carrier")),
+    ("CPT", _("CPT – Carriage Paid To")),
+    ("CIP", _("CIP – Carriage and Insurance Paid To")),
+    ("DAP", _("DAP – Delivered at Place")),
+    ("DPU", _("DPU – Delivered at Place Unloaded")),
+    ("DDP", _("DDP – Delivered Duty Paid")),
+    ("FAS", _("FAS – Free Alongside Ship")),
+    ("FOB", _("FOB – Free On Board")),
+    ("CFR", _("CFR – Cost and Freight")),
+    ("CIF", _("CIF – Cost, Insurance and Freight")),
+]
+
+# UN/ECE Recommendation 19 modes of transport, WCO DM T022.
+TRANSPORT_MODES = [
+    ("1", _("1 – Maritime transport")),
+    ("2", _("2 – Rail transport")),
+    ("3", _("3 – Road transport")),
+    ("4", _("4 – Air transport")),
+    ("5", _("5 – Mail")),
+    ("6", _("6 – Multimodal transport")),
+    ("7", _("7 – Fixed transport installation")),
+    ("8", _("8 – Inland water transport")),
+    ("9", _("9 – Transport mode not applicable")),
+]
+
+# UN/ECE Recommendation 20 units for the tariff quantity (WCO DM 131 unitCode).
+QUANTITY_UNITS = [
+    ("KGM", _("kg – kilogram")),
+    ("GRM", _("g – gram")),
+    ("TNE", _("t – tonne")),
+    ("LTR", _("l – litre")),
+    ("MTQ", _("m³ – cubic metre")),
+    ("MTK", _("m² – square metre")),
+    ("MTR", _("m – metre")),
+    ("NAR", _("items – number of articles")),
+    ("NPR", _("pairs – number of pairs")),
+]
+
+BLANK_CHOICE = [("", pgettext_lazy("select placeholder", "— choose —"))]
+
+
+@cache
+def _countries(language: str) -> list[tuple[str, str]]:
+    names = _pycountry_translation("iso3166-1", language)
+    rows = [(c.alpha_2, f"{names(c.name)} ({c.alpha_2})") for c in pycountry.countries]
+    return sorted(rows, key=lambda row: row[1].casefold())
+
+
+# ISO 4217 X codes are funds, metals and test codes, except these regional currencies.
+_X_CURRENCIES = {"XAF", "XCD", "XCG", "XOF", "XPF"}
+
+
+@cache
+def _currencies(language: str) -> list[tuple[str, str]]:
+    names = _pycountry_translation("iso4217", language)
+    return sorted(
+        (c.alpha_3, f"{c.alpha_3} – {names(c.name)}")
+        for c in pycountry.currencies
+        if not c.alpha_3.startswith("X") or c.alpha_3 in _X_CURRENCIES
+    )
+
+
+def _pycountry_translation(domain: str, language: str) -> Callable[[str], str]:
+    """pycountry ships the Debian iso-codes translations; English when none matches."""
+    import gettext
+
+    locale = {"zh-hans": "zh_CN", "zh-hant": "zh_TW"}.get(language, language.replace("-", "_"))
+    try:
+        return gettext.translation(domain, pycountry.LOCALES_DIR, languages=[locale]).gettext
+    except OSError:
+        return str
+
+
+def country_choices() -> list[tuple[str, str]]:
+    """ISO 3166-1 alpha-2 countries by name in the active language, with a blank first."""
+    return BLANK_CHOICE + _countries(get_language() or "en")
+
+
+def currency_choices() -> list[tuple[str, str]]:
+    """ISO 4217 currencies by code, with a blank first."""
+    return BLANK_CHOICE + _currencies(get_language() or "en")
+
+
+def choice_label(choices: Iterable[tuple[str, Any]], value: str) -> str:
+    """The label of ``value`` in ``choices``, or the value itself when it is not listed."""
+    return str(dict(choices).get(value, value))
+
+
+# --- form building blocks -----------------------------------------------------------------
+
+
+class PortalBoundField(BoundField):
+    """Adds Bootstrap's ``is-invalid`` to inputs with errors (Django adds ``aria-invalid``
+    and ties the error list to the input with ``aria-describedby``)."""
+
+    def build_widget_attrs(self, attrs: dict[str, Any], widget: Any = None) -> dict[str, Any]:
+        attrs = super().build_widget_attrs(attrs, widget)
+        if self.errors:
+            widget = widget or self.field.widget
+            css = attrs.get("class", widget.attrs.get("class", ""))
+            attrs["class"] = f"{css} is-invalid".strip()
+        return attrs
+
+
+class PortalForm(forms.Form):
+    """A form styled for Bootstrap 5: ``form-select`` on selects, ``form-control`` on the
+    rest, and ``is-invalid`` on fields with errors."""
+
+    bound_field_class = PortalBoundField
+    # The datamodel says what is required; browsers must not block a draft.
+    use_required_attribute = False
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.RadioSelect):
+                css = ""
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            if css:
+                widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+def _text(label: Any, max_length: int, **attrs: str) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=max_length,
+        widget=forms.TextInput(attrs={"autocomplete": "off", **attrs}),
+    )
+
+
+def _decimal(label: Any, **kwargs: Any) -> forms.CharField:
+    # A CharField, not a DecimalField: the datamodel checks the number format and reports it
+    # with the WCO pointer like any other issue, so the trader sees every problem at once.
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+        **kwargs,
+    )
+
+
+def _select(label: Any, choices: Any, **kwargs: Any) -> forms.ChoiceField:
+    return forms.ChoiceField(label=label, choices=choices, required=False, **kwargs)
+
+
+class DeclarationHeaderForm(PortalForm):
+    """The declaration header: parties, countries, invoice, delivery terms, transport."""
+
+    declaration_type = _select(
+        _("Declaration type"), DeclarationType.choices, initial=DeclarationType.IMPORT
+    )
+    additional_type = _select(
+        _("Additional declaration type"), ADDITIONAL_DECLARATION_TYPES, initial="A"
+    )
+    lrn = _text(
+        _("LRN (local reference number)"),
+        35,
+        **{"class": "font-monospace"},
+    )
+    declarant_id = _text(_("Declarant ID (EORI)"), 17)
+    declarant_name = _text(_("Declarant name"), 70)
+    importer_id = _text(_("Importer ID (EORI)"), 17)
+    importer_name = _text(_("Importer name"), 70)
+    importer_country = _select(_("Importer country"), country_choices)
+    exporter_id = _text(_("Exporter ID"), 17)
+    exporter_name = _text(_("Exporter name"), 70)
+    exporter_country = _select(_("Exporter country"), country_choices)
+    export_country = _select(_("Country of export"), country_choices)
+    destination_country = _select(_("Country of destination"), country_choices)
+    invoice_amount = _decimal(_("Invoice amount"))
+    invoice_currency = _select(_("Invoice currency"), currency_choices)
+    incoterm = _select(_("Incoterm"), BLANK_CHOICE + INCOTERMS)
+    transport_mode = _select(_("Mode of transport at the border"), BLANK_CHOICE + TRANSPORT_MODES)
+    exit_office = _text(_("Customs office of exit"), 17, **{"class": "font-monospace"})
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["lrn"].help_text = _(
+            "Your own reference for this declaration, unique within your company."
+        )
+        self.fields["exit_office"].help_text = _(
+            "Exports only: the office where the goods leave, e.g. GB000040 (Dover)."
+        )
+
+
+class GoodsItemForm(PortalForm):
+    """One goods item (WCO DM GovernmentAgencyGoodsItem)."""
+
+    hs_code = _text(
+        _("HS code"), 12, inputmode="numeric", **{"class": "font-monospace", "size": "10"}
+    )
+    description = _text(_("Description of goods"), 512)
+    origin_country = _select(_("Country of origin"), country_choices)
+    net_mass = _decimal(_("Net mass (kg)"))
+    gross_mass = _decimal(_("Gross mass (kg)"))
+    quantity = _decimal(_("Quantity"))
+    quantity_unit = _select(_("Unit"), QUANTITY_UNITS, initial="KGM")
+    customs_value = _decimal(_("Customs value"))
+    customs_value_currency = _select(_("Currency of the customs value"), currency_choices)
+
+
+class BaseGoodsItemFormSet(forms.BaseFormSet):
+    """Goods items, any number; the ``DELETE`` box removes one (the page's script turns it
+    into a "Remove item" button)."""
+
+    deletion_widget = forms.CheckboxInput(attrs={"class": "form-check-input js-delete-item"})
+
+    def add_fields(self, form: forms.Form, index: int | None) -> None:
+        super().add_fields(form, index)
+        form.fields["DELETE"].label = _("Remove this goods item")
+
+
+GoodsItemFormSet = forms.formset_factory(
+    GoodsItemForm,
+    formset=BaseGoodsItemFormSet,
+    extra=0,
+    can_delete=True,
+    max_num=999,  # WCO DM 68A: at most 999 goods items.
+    absolute_max=999,
+)
+ITEMS_PREFIX = "items"
+
+
+# --- the mapping table ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class FieldPath:
+    """One form field and the canonical JSON path of its value (below ``/Declaration`` for
+    header fields, below ``/Declaration/GoodsShipment/GovernmentAgencyGoodsItem/{i}`` for
+    goods item fields). ``fixed`` are sibling leaves written with the value (unit codes,
+    identification type codes)."""
+
+    field: str
+    path: Path
+    fixed: tuple[tuple[str, str], ...] = ()
+
+
+DECLARATION: Path = ("Declaration",)
+GOODS_ITEMS: Path = ("Declaration", "GoodsShipment", "GovernmentAgencyGoodsItem")
+KILOGRAMS = (("unitCode", "KGM"),)
+
+# Header: relative to /Declaration. TypeCode (D013) is declaration_type + additional_type.
+HEADER_FIELDS: tuple[FieldPath, ...] = (
+    FieldPath("declaration_type", ("TypeCode",)),
+    FieldPath("lrn", ("FunctionalReferenceID",)),
+    FieldPath("invoice_amount", ("InvoiceAmount", "value")),
+    FieldPath("invoice_currency", ("InvoiceAmount", "currencyID")),
+    FieldPath("exit_office", ("ExitOffice", "ID")),
+    FieldPath("transport_mode", ("BorderTransportMeans", "ModeCode")),
+    FieldPath("declarant_id", ("Declarant", "ID")),
+    FieldPath("declarant_name", ("Declarant", "Name")),
+    FieldPath("exporter_id", ("Exporter", "ID")),
+    FieldPath("exporter_name", ("Exporter", "Name")),
+    FieldPath("exporter_country", ("Exporter", "Address", "CountryCode")),
+    FieldPath("importer_id", ("GoodsShipment", "Importer", "ID")),
+    FieldPath("importer_name", ("GoodsShipment", "Importer", "Name")),
+    FieldPath("importer_country", ("GoodsShipment", "Importer", "Address", "CountryCode")),
+    FieldPath("export_country", ("GoodsShipment", "ExportCountry", "ID")),
+    FieldPath("destination_country", ("GoodsShipment", "Destination", "CountryCode")),
+    FieldPath("incoterm", ("GoodsShipment", "TradeTerms", "ConditionCode")),
+)
+
+# Goods item: relative to /Declaration/GoodsShipment/GovernmentAgencyGoodsItem/{i}.
+ITEM_FIELDS: tuple[FieldPath, ...] = (
+    FieldPath(
+        "hs_code", ("Commodity", "Classification", 0, "ID"), (("IdentificationTypeCode", "HS"),)
+    ),
+    FieldPath("description", ("Commodity", "Description")),
+    FieldPath("origin_country", ("Origin", 0, "CountryCode")),
+    FieldPath("net_mass", ("Commodity", "GoodsMeasure", "NetNetWeightMeasure", "value"), KILOGRAMS),
+    FieldPath("gross_mass", ("Commodity", "GoodsMeasure", "GrossMassMeasure", "value"), KILOGRAMS),
+    FieldPath("quantity", ("Commodity", "GoodsMeasure", "TariffQuantity", "value")),
+    FieldPath("quantity_unit", ("Commodity", "GoodsMeasure", "TariffQuantity", "unitCode")),
+    FieldPath("customs_value", ("CustomsValueAmount", "value")),
+    FieldPath("customs_value_currency", ("CustomsValueAmount", "currencyID")),
+)
+
+# Fields written only together with a value (a unit alone is not a quantity).
+_COMPANION_OF = {"quantity_unit": "quantity"}
+
+_PRESET_ITEM_FIELDS = {"quantity_unit", "customs_value_currency"}
+
+# Containers whose issues concern the declaration as a whole, not one of their fields.
+_WHOLE_DECLARATION = {(), DECLARATION, DECLARATION + ("GoodsShipment",), GOODS_ITEMS}
+
+
+def _get(data: Any, path: Sequence[str | int]) -> Any:
+    for part in path:
+        if isinstance(part, int):
+            if not isinstance(data, list) or len(data) <= part:
+                return None
+            data = data[part]
+        else:
+            if not isinstance(data, dict):
+                return None
+            data = data.get(part)
+    return data
+
+
+def _set(data: dict[str, Any], path: Sequence[str | int], value: Any) -> None:
+    """Set ``value`` at ``path``, creating objects and one-entry arrays on the way."""
+    node: Any = data
+    for part, following in zip(path, path[1:], strict=False):
+        if isinstance(following, int):
+            if isinstance(part, int):
+                node = node[part]
+            else:
+                if not isinstance(node.get(part), list):
+                    node[part] = []
+                node = node[part]
+            while len(node) <= following:
+                node.append({})
+        elif isinstance(part, int):
+            if not isinstance(node[part], dict):
+                node[part] = {}
+            node = node[part]
+        else:
+            if not isinstance(node.get(part), dict):
+                node[part] = {}
+            node = node[part]
+    node[path[-1]] = value
+
+
+def _remove(data: dict[str, Any], path: Sequence[str | int]) -> None:
+    """Delete the leaf at ``path`` and every container left empty by it."""
+    parents = [data]
+    for part in path[:-1]:
+        nxt = _get(parents[-1], (part,))
+        if not isinstance(nxt, dict | list):
+            return
+        parents.append(nxt)
+    for node, part in zip(reversed(parents), reversed(path), strict=True):
+        if isinstance(node, dict):
+            node.pop(part, None)
+        elif isinstance(part, int) and part < len(node) and not node[part]:
+            node.pop(part)
+        if node:
+            break
+
+
+def _write(target: dict[str, Any], mapping: Iterable[FieldPath], values: dict[str, Any]) -> None:
+    for entry in mapping:
+        value = values.get(entry.field) or ""
+        companion = _COMPANION_OF.get(entry.field)
+        if companion and not values.get(companion):
+            value = ""
+        if value:
+            _set(target, entry.path, value)
+            for name, fixed in entry.fixed:
+                _set(target, entry.path[:-1] + (name,), fixed)
+        else:
+            for name, _fixed in entry.fixed:
+                _remove(target, entry.path[:-1] + (name,))
+            _remove(target, entry.path)
+
+
+def _read(source: Any, mapping: Iterable[FieldPath]) -> dict[str, str]:
+    values = {}
+    for entry in mapping:
+        value = _get(source, entry.path)
+        if isinstance(value, str | int | float) and not isinstance(value, bool):
+            values[entry.field] = str(value)
+    return values
+
+
+def document_initial(document: dict[str, Any] | None) -> tuple[dict[str, str], list[dict]]:
+    """The reverse mapping: form initial data (header, goods items) from a stored document."""
+    declaration = _get(document or {}, DECLARATION) or {}
+    header = _read(declaration, HEADER_FIELDS)
+    type_code = header.pop("declaration_type", "")
+    if type_code:
+        header["declaration_type"] = type_code[:2]
+        header["additional_type"] = type_code[2:3]
+    items = _get(document or {}, GOODS_ITEMS)
+    rows = [_read(item, ITEM_FIELDS) for item in items] if isinstance(items, list) else []
+    return header, rows
+
+
+def parse_path(pointer: str) -> Path:
+    """RFC 6901 JSON pointer -> parts, with array indexes as ints."""
+    if not pointer:
+        return ()
+    parts: list[str | int] = []
+    for raw in pointer.lstrip("/").split("/"):
+        part = raw.replace("~1", "/").replace("~0", "~")
+        parts.append(int(part) if part.isdigit() else part)
+    return tuple(parts)
+
+
+def _field_for(path: Path, mapping: Sequence[FieldPath]) -> str | None:
+    """The form field an issue at ``path`` concerns: the field at that path (or below a
+    value object such as an amount), else the first field inside the element the issue
+    names (a missing ``Declarant`` is shown at the declarant ID)."""
+    if not path:
+        return None
+    for entry in mapping:
+        if entry.path == path or entry.path[:-1] + ("value",) == path + ("value",):
+            return entry.field
+    for entry in mapping:
+        if path[: len(entry.path)] == entry.path:
+            return entry.field
+        if any(path == entry.path[:-1] + (name,) for name, _fixed in entry.fixed):
+            return entry.field
+    for entry in mapping:
+        if entry.path[: len(path)] == path:
+            return entry.field
+    return None
+
+
+# --- the form as a whole -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryError:
+    """One line of the error summary: what is wrong, and the input it links to (if any)."""
+
+    message: str
+    label: str = ""
+    field_id: str = ""
+    pointer: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ItemRow:
+    form: forms.Form
+    number: int
+    deleted: bool
+
+
+class DeclarationEntry:
+    """The declaration form of the browser: header form + goods item formset.
+
+    ``data`` is the POST (bound) or ``None``; ``document`` (a draft's stored document) fills
+    an unbound form and is the base that a bound form is written over, so elements the form
+    does not show (entered through the API, say) survive an edit in the browser.
+    """
+
+    def __init__(
+        self,
+        data: QueryDict | None = None,
+        *,
+        document: dict[str, Any] | None = None,
+        add_item: bool = False,
+    ) -> None:
+        # A draft stored through the API may hold anything; only an object is built on.
+        self.base = copy.deepcopy(document) if isinstance(document, dict) else {}
+        header, items = document_initial(document)
+        if data is not None and add_item:
+            # Without JavaScript the "Add item" button posts the form: show one more row.
+            data = data.copy()
+            key = f"{ITEMS_PREFIX}-TOTAL_FORMS"
+            data[key] = str(int(data.get(key) or 0) + 1)
+        if data is None and not items:
+            items = [{}]
+        self.header = DeclarationHeaderForm(data, initial=header or None)
+        self.items = GoodsItemFormSet(data, initial=items, prefix=ITEMS_PREFIX)
+        self.unplaced: list[Issue] = []
+        self._kept: list[forms.Form] = []
+
+    def is_valid(self) -> bool:
+        """Whether the input could be parsed (not whether the declaration is valid)."""
+        header_ok = self.header.is_valid()
+        items_ok = self.items.is_valid()
+        return header_ok and items_ok
+
+    def _item_has_content(self, form: forms.Form) -> bool:
+        data = form.cleaned_data
+        # Selects that come preset (unit, currency) do not make a row the trader typed in.
+        return any(data.get(f.field) for f in ITEM_FIELDS if f.field not in _PRESET_ITEM_FIELDS)
+
+    def to_document(self) -> dict[str, Any]:
+        """The canonical document (after ``is_valid``), written over the stored one."""
+        document = copy.deepcopy(self.base)
+        if not isinstance(document.get("Declaration"), dict):
+            document["Declaration"] = {}
+        declaration = document["Declaration"]
+        header = dict(self.header.cleaned_data)
+        type_code = header.get("declaration_type") or ""
+        header["declaration_type"] = type_code + (header.get("additional_type") or "")
+        if not declaration.get("FunctionCode"):
+            declaration["FunctionCode"] = "9"  # WCO DM 017: original
+        _write(declaration, HEADER_FIELDS, header)
+
+        stored = _get(document, GOODS_ITEMS)
+        stored = stored if isinstance(stored, list) else []
+        self._kept = [
+            form
+            for form in self.items.forms
+            if not form.cleaned_data.get("DELETE") and self._item_has_content(form)
+        ]
+        goods_items = []
+        for number, form in enumerate(self._kept, start=1):
+            index = self.items.forms.index(form)
+            # Forms of the reopened draft stand for its stored items; new rows start empty.
+            is_stored = index < min(len(stored), self.items.initial_form_count())
+            item = copy.deepcopy(stored[index]) if is_stored else {}
+            if not isinstance(item, dict):
+                item = {}
+            item["SequenceNumeric"] = str(number)
+            _write(item, ITEM_FIELDS, form.cleaned_data)
+            goods_items.append(item)
+        if goods_items:
+            _set(document, GOODS_ITEMS, goods_items)
+        else:
+            _remove(document, GOODS_ITEMS)
+        declaration["GoodsItemQuantity"] = {"value": str(len(goods_items))}
+        return document
+
+    def add_issues(self, issues: Iterable[Issue]) -> None:
+        """Show each issue next to the field (and goods item row) its ``path`` concerns;
+        the others go to the summary with their WCO pointer."""
+        if not self._kept and self.header.is_bound:
+            self.to_document()
+        for issue in issues:
+            path = parse_path(issue.path)
+            if path[: len(GOODS_ITEMS)] == GOODS_ITEMS and len(path) > len(GOODS_ITEMS):
+                index = path[len(GOODS_ITEMS)]
+                if isinstance(index, int) and index < len(self._kept):
+                    form = self._kept[index]
+                    field = _field_for(path[len(GOODS_ITEMS) + 1 :], ITEM_FIELDS)
+                    form.add_error(field, str(issue.message))
+                    continue
+            elif path[: len(DECLARATION)] == DECLARATION and path not in _WHOLE_DECLARATION:
+                field = _field_for(path[len(DECLARATION) :], HEADER_FIELDS)
+                if field:
+                    self.header.add_error(field, str(issue.message))
+                    continue
+            self.unplaced.append(issue)
+
+    def item_numbers(self) -> dict[str, int]:
+        """The number each goods item row shows ("Goods item 2"), by form prefix; rows
+        marked for removal get none."""
+        numbers: dict[str, int] = {}
+        for form in self.items.forms:
+            if not (form.is_bound and form["DELETE"].data):
+                numbers[form.prefix] = len(numbers) + 1
+        return numbers
+
+    def item_rows(self) -> list[ItemRow]:
+        """The goods item rows to render, with their numbers; removed rows stay (hidden) so
+        their removal is posted again."""
+        numbers = self.item_numbers()
+        return [
+            ItemRow(form, numbers.get(form.prefix, 0), form.prefix not in numbers)
+            for form in self.items.forms
+        ]
+
+    def error_summary(self) -> list[SummaryError]:
+        """Every error on the page, in page order, for the summary at its top."""
+        lines: list[SummaryError] = []
+        for issue in self.unplaced:
+            lines.append(SummaryError(message=str(issue.message), pointer=issue.pointer))
+        for error in self.header.non_field_errors():
+            lines.append(SummaryError(message=str(error)))
+        for error in self.items.non_form_errors():
+            lines.append(SummaryError(message=str(error)))
+        for name, field in self.header.fields.items():
+            for error in self.header.errors.get(name, []):
+                lines.append(SummaryError(str(error), str(field.label), self.header[name].auto_id))
+        numbers = self.item_numbers()
+        for form in self.items.forms:
+            number = numbers.get(form.prefix, 0)
+            for error in form.non_field_errors():
+                lines.append(
+                    SummaryError(
+                        str(error),
+                        str(_("Goods item %(number)s") % {"number": number}),
+                        form.prefix,
+                    )
+                )
+            for name, field in form.fields.items():
+                for error in form.errors.get(name, []):
+                    label = _("Goods item %(number)s: %(field)s") % {
+                        "number": number,
+                        "field": field.label,
+                    }
+                    lines.append(SummaryError(str(error), str(label), form[name].auto_id))
+        return lines
+
+
+class InformationResponseForm(PortalForm):
+    """The trader's answer to an agency's request for information."""
+
+    message = forms.CharField(
+        label=_("Your answer to the agency"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+# --- display -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class DisplayRow:
+    label: str
+    value: str
+
+
+def header_rows(document: dict[str, Any] | None) -> list[DisplayRow]:
+    """The declaration header as labelled values for reading (country and code names)."""
+    header, _items = document_initial(document)
+    form = DeclarationHeaderForm()
+    rows = []
+    for name, field in form.fields.items():
+        value = header.get(name, "")
+        if value and isinstance(field, forms.ChoiceField):
+            value = choice_label(field.choices, value)
+        rows.append(DisplayRow(str(field.label), value))
+    return rows
+
+
+def item_rows(document: dict[str, Any] | None) -> list[dict[str, str]]:
+    """The goods items of a (draft) document as form-field-named values for reading."""
+    _header, items = document_initial(document)
+    return items

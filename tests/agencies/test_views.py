@@ -1,0 +1,259 @@
+"""Officer pages and the trader's answer through the Django test client: the queue, a review
+task (only the routed goods items), decisions with their errors, decided tasks."""
+
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import AbstractBaseUser
+from django.test import Client
+from django.urls import reverse
+
+from agencies.models import Officer, ReviewStatus
+from agencies.services import review_decide
+from declarations.models import ClearanceStatus, Trader
+from tests.conftest import COFFEE, LAPTOPS, MEDICAMENTS, MakeDeclaration, review_of
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+QUEUE = reverse("agencies:queue")
+DECIDED = reverse("agencies:decided")
+
+
+def logged_in(user: AbstractBaseUser) -> Client:
+    client = Client()
+    assert client.login(username=user.get_username(), password=PASSWORD)
+    return client
+
+
+# --- queue ----------------------------------------------------------------------------------
+
+
+def test_queue_lists_the_agency_open_tasks_oldest_first(
+    trader_a: Trader,
+    officer_plant_health: Officer,
+    make_routed_declaration: MakeDeclaration,
+) -> None:
+    first = make_routed_declaration(trader_a, [COFFEE, MEDICAMENTS])
+    second = make_routed_declaration(trader_a, [COFFEE])
+    not_ours = make_routed_declaration(trader_a, [LAPTOPS])
+
+    response = logged_in(officer_plant_health.user).get(QUEUE)
+    html = response.content.decode()
+
+    assert response.status_code == 200
+    assert html.index(first.mrn) < html.index(second.mrn)
+    assert not_ours.mrn not in html
+    assert trader_a.company.name in html
+    assert [task.item_count for task in response.context["tasks"]] == [1, 1]
+
+
+def test_queue_counts_the_goods_items_routed_to_customs(
+    trader_a: Trader, officer_customs: Officer, make_routed_declaration: MakeDeclaration
+) -> None:
+    make_routed_declaration(trader_a, [COFFEE, MEDICAMENTS, LAPTOPS])
+
+    response = logged_in(officer_customs.user).get(QUEUE)
+
+    assert [task.item_count for task in response.context["tasks"]] == [3]
+
+
+def test_queue_table_partial_for_htmx(
+    trader_a: Trader, officer_customs: Officer, make_routed_declaration: MakeDeclaration
+) -> None:
+    declaration = make_routed_declaration(trader_a, [COFFEE])
+
+    response = logged_in(officer_customs.user).get(QUEUE, headers={"HX-Request": "true"})
+    html = response.content.decode()
+
+    assert response.status_code == 200
+    assert declaration.mrn in html
+    assert "<html" not in html and "<table" in html
+
+
+def test_officer_pages_are_for_officers_only(
+    client: Client, trader_a: Trader, outsider: AbstractBaseUser
+) -> None:
+    assert client.get(QUEUE)["Location"].startswith(reverse("login"))
+    assert logged_in(trader_a.user).get(QUEUE).status_code == 403
+    assert logged_in(outsider).get(DECIDED).status_code == 403
+
+
+# --- a review task --------------------------------------------------------------------------
+
+
+def test_review_page_shows_only_the_goods_items_routed_to_the_agency(
+    trader_a: Trader, officer_medicines: Officer, make_routed_declaration: MakeDeclaration
+) -> None:
+    declaration = make_routed_declaration(trader_a, [COFFEE, MEDICAMENTS])
+    task = review_of(declaration, officer_medicines.agency)
+
+    response = logged_in(officer_medicines.user).get(reverse("agencies:review", args=[task.pk]))
+    html = response.content.decode()
+
+    assert response.status_code == 200
+    assert "300490" in html
+    assert "090121" not in html
+    assert declaration.mrn in html
+
+
+def test_another_agency_task_is_404(
+    trader_a: Trader,
+    officer_medicines: Officer,
+    officer_plant_health: Officer,
+    make_routed_declaration: MakeDeclaration,
+) -> None:
+    declaration = make_routed_declaration(trader_a, [COFFEE, MEDICAMENTS])
+    task = review_of(declaration, officer_medicines.agency)
+    url = reverse("agencies:review", args=[task.pk])
+    other = logged_in(officer_plant_health.user)
+
+    assert other.get(url).status_code == 404
+    assert other.post(url, {"decision": "approved"}).status_code == 404
+    task.refresh_from_db()
+    assert task.status == ReviewStatus.PENDING
+
+
+def test_every_agency_approves_and_the_declaration_is_cleared(
+    trader_a: Trader,
+    officer_customs: Officer,
+    officer_plant_health: Officer,
+    officer_medicines: Officer,
+    make_routed_declaration: MakeDeclaration,
+) -> None:
+    declaration = make_routed_declaration(trader_a, [COFFEE, MEDICAMENTS])
+
+    for officer in (officer_customs, officer_plant_health, officer_medicines):
+        task = review_of(declaration, officer.agency)
+        response = logged_in(officer.user).post(
+            reverse("agencies:review", args=[task.pk]), {"decision": "approved"}
+        )
+        assert response.status_code == 302
+        assert response["Location"] == QUEUE
+
+    declaration.refresh_from_db()
+    assert declaration.status == ClearanceStatus.CLEARED
+
+
+def test_reject_without_reason_is_shown_at_the_reason_field(
+    trader_a: Trader, officer_customs: Officer, make_routed_declaration: MakeDeclaration
+) -> None:
+    declaration = make_routed_declaration(trader_a, [COFFEE])
+    task = review_of(declaration, officer_customs.agency)
+
+    response = logged_in(officer_customs.user).post(
+        reverse("agencies:review", args=[task.pk]), {"decision": "rejected", "reason": "  "}
+    )
+    html = response.content.decode()
+
+    assert response.status_code == 422
+    assert 'id="id_reason_error"' in html
+    assert 'aria-invalid="true"' in html
+    assert "Give the reason for the rejection." in html
+    task.refresh_from_db()
+    assert task.status == ReviewStatus.PENDING
+
+
+def test_no_decision_chosen_is_shown_at_the_decision(
+    trader_a: Trader, officer_customs: Officer, make_routed_declaration: MakeDeclaration
+) -> None:
+    declaration = make_routed_declaration(trader_a, [COFFEE])
+    task = review_of(declaration, officer_customs.agency)
+
+    response = logged_in(officer_customs.user).post(reverse("agencies:review", args=[task.pk]))
+
+    assert response.status_code == 422
+    assert 'id="id_decision_error"' in response.content.decode()
+
+
+def test_reject_with_reason_rejects_the_declaration(
+    trader_a: Trader, officer_customs: Officer, make_routed_declaration: MakeDeclaration
+) -> None:
+    declaration = make_routed_declaration(trader_a, [COFFEE])
+    task = review_of(declaration, officer_customs.agency)
+
+    logged_in(officer_customs.user).post(
+        reverse("agencies:review", args=[task.pk]),
+        {"decision": "rejected", "reason": "Invoice does not match the goods."},
+    )
+
+    declaration.refresh_from_db()
+    task.refresh_from_db()
+    assert declaration.status == ClearanceStatus.REJECTED
+    assert task.reason == "Invoice does not match the goods."
+
+
+def test_decided_task_shows_the_decision_not_the_form(
+    trader_a: Trader, officer_customs: Officer, make_routed_declaration: MakeDeclaration
+) -> None:
+    declaration = make_routed_declaration(trader_a, [COFFEE, MEDICAMENTS])
+    task = review_of(declaration, officer_customs.agency)
+    client = logged_in(officer_customs.user)
+    client.post(reverse("agencies:review", args=[task.pk]), {"decision": "approved"})
+
+    again = client.post(reverse("agencies:review", args=[task.pk]), {"decision": "rejected"})
+    page = client.get(reverse("agencies:review", args=[task.pk])).content.decode()
+
+    assert again.status_code == 422
+    assert 'name="decision"' not in page
+    decided = client.get(DECIDED).content.decode()
+    assert declaration.mrn in decided
+
+
+# --- the trader's answer ----------------------------------------------------------------------
+
+
+def test_trader_answers_an_information_request(
+    trader_a: Trader, officer_customs: Officer, make_routed_declaration: MakeDeclaration
+) -> None:
+    declaration = make_routed_declaration(trader_a, [COFFEE])
+    task = review_of(declaration, officer_customs.agency)
+    logged_in(officer_customs.user).post(
+        reverse("agencies:review", args=[task.pk]),
+        {"decision": "info_requested", "reason": "Send the phytosanitary certificate."},
+    )
+    declaration.refresh_from_db()
+    assert declaration.status == ClearanceStatus.AWAITING_TRADER
+    client = logged_in(trader_a.user)
+    url = reverse("agencies:respond", args=[declaration.pk])
+
+    empty = client.post(url, {"message": ""})
+    assert empty.status_code == 422
+    assert 'id="id_message_error"' in empty.content.decode()
+
+    response = client.post(url, {"message": "Certificate PC-2026-77 attached."})
+
+    assert response["Location"] == reverse("declaration_detail", args=[declaration.pk])
+    declaration.refresh_from_db()
+    task.refresh_from_db()
+    assert declaration.status == ClearanceStatus.UNDER_REVIEW
+    assert task.status == ReviewStatus.PENDING
+
+
+def test_another_company_cannot_answer(
+    trader_a: Trader,
+    trader_b: Trader,
+    officer_customs: Officer,
+    make_routed_declaration: MakeDeclaration,
+) -> None:
+    declaration = make_routed_declaration(trader_a, [COFFEE])
+    review_decide(
+        user=officer_customs.user,
+        review_id=review_of(declaration, officer_customs.agency).pk,
+        decision=ReviewStatus.INFO_REQUESTED,
+        reason="Which port?",
+    )
+
+    response = logged_in(trader_b.user).post(
+        reverse("agencies:respond", args=[declaration.pk]), {"message": "Dover"}
+    )
+
+    assert response.status_code == 404
+    declaration.refresh_from_db()
+    assert declaration.status == ClearanceStatus.AWAITING_TRADER
+
+
+def test_respond_is_post_only(trader_a: Trader, make_routed_declaration: Any) -> None:
+    declaration = make_routed_declaration(trader_a, [COFFEE])
+    url = reverse("agencies:respond", args=[declaration.pk])
+    assert logged_in(trader_a.user).get(url).status_code == 405
