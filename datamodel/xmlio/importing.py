@@ -1,0 +1,97 @@
+"""XML bytes -> validated canonical document: safe parse, XSD, conversion, JSON validation."""
+
+import importlib.util
+from collections.abc import Callable, Collection
+from datetime import date
+from typing import Any
+
+from datamodel.issues import Issue, IssueCode, ValidationResult
+
+from .parsing import parse_declaration_xml
+from .reading import document_from_xml_tree
+from .schema import schema_issues
+
+# The codes of stage 1 (structure and formats): the facts the XSD also checks. A JSON
+# issue with one of these codes on a field the XSD already reported says the same thing.
+STRUCTURE_CODES = frozenset(
+    {
+        IssueCode.REQUIRED,
+        IssueCode.UNKNOWN_ELEMENT,
+        IssueCode.TOO_MANY,
+        IssueCode.NOT_A_LIST,
+        IssueCode.WRONG_TYPE,
+        IssueCode.TOO_LONG,
+        IssueCode.BAD_FORMAT,
+    }
+)
+
+type Validator = Callable[..., ValidationResult]
+
+
+def json_validator() -> Validator | None:
+    """``datamodel.validate_declaration`` if it is there (it is written in parallel).
+
+    Looked up at call time so that this module imports without it; an ImportError from
+    inside an existing ``datamodel.validation`` is a bug and propagates.
+    """
+    import datamodel
+
+    validator = getattr(datamodel, "validate_declaration", None)
+    if validator is None and importlib.util.find_spec("datamodel.validation") is not None:
+        validator = getattr(
+            importlib.import_module("datamodel.validation"), "validate_declaration", None
+        )
+    return validator
+
+
+def _covered(path: str, reported: Collection[str]) -> bool:
+    """True when the XSD reported this field, one inside it, or the class holding it."""
+    return any(
+        path == other or path.startswith(other + "/") or other.startswith(path + "/")
+        for other in reported
+    )
+
+
+def merge_issues(xsd: list[Issue], json: list[Issue]) -> list[Issue]:
+    """XSD issues first, then the JSON validation's issues minus the structure issues
+    about fields the XSD already reported (one report per field, the XSD's wording)."""
+    reported = {issue.path for issue in xsd}
+    return xsd + [
+        issue
+        for issue in json
+        if not (issue.code in STRUCTURE_CODES and _covered(issue.path, reported))
+    ]
+
+
+def declaration_from_xml(
+    raw: bytes,
+    *,
+    today: date | None = None,
+    lrn_taken: Callable[[str], bool] | None = None,
+) -> ValidationResult:
+    """Import a WCO DEC-DMS 2.15 declaration from XML bytes and validate it fully.
+
+    Steps: ``parse_declaration_xml`` (safe parse, limits, finds the declaration; unwraps a
+    transport envelope with a warning; refuses notifications and other messages with
+    ``not_a_declaration``), ``schema_issues`` (the submission XSD), ``document_from_xml_tree``
+    (canonical JSON), then ``datamodel.validate_declaration(document, today=...,
+    lrn_taken=...)`` for stage 1 and stage 2 (code lists, business rules). A field the XSD
+    already reported is not reported again by the JSON stage 1.
+
+    Returns a ``ValidationResult``: ``document`` is the canonical document (as normalised
+    by ``validate_declaration`` when that ran and returned one), ``None`` when the bytes
+    hold no readable declaration; ``issues`` as described. Never raises on any input.
+    """
+    parsed = parse_declaration_xml(raw)
+    if parsed.root is None:
+        return ValidationResult(document=None, issues=parsed.issues)
+    xsd = schema_issues(parsed.root)
+    document: dict[str, Any] = document_from_xml_tree(parsed.root)
+    validator = json_validator()
+    if validator is None:
+        return ValidationResult(document=document, issues=[*parsed.issues, *xsd])
+    checked = validator(document, today=today, lrn_taken=lrn_taken)
+    return ValidationResult(
+        document=checked.document if checked.document is not None else document,
+        issues=[*parsed.issues, *merge_issues(xsd, checked.issues)],
+    )

@@ -1,0 +1,158 @@
+"""declaration_from_xml: the whole import path, the kinds of document it refuses or unwraps,
+and one report per field from the XSD and the JSON validation together."""
+
+from datetime import date
+
+import pytest
+
+from datamodel.issues import Issue, IssueCode, Severity
+from datamodel.xmlio import declaration_from_xml, declaration_to_xml
+from datamodel.xmlio.importing import json_validator, merge_issues
+from tests.factories import valid_document
+
+VALID_XML = declaration_to_xml(valid_document())
+BODY = VALID_XML.split(b"?>", 1)[1]
+TODAY = date(2026, 3, 1)
+
+requires_json_validation = pytest.mark.skipif(
+    json_validator() is None, reason="datamodel.validate_declaration not written yet"
+)
+
+
+def codes(raw: bytes, **kwargs: object) -> list[IssueCode]:
+    return [issue.code for issue in declaration_from_xml(raw, today=TODAY, **kwargs).issues]
+
+
+# --- what is and is not a declaration ---------------------------------------------------------
+
+
+@requires_json_validation
+def test_a_valid_declaration_is_accepted_with_its_canonical_document() -> None:
+    result = declaration_from_xml(VALID_XML, today=TODAY)
+
+    assert result.issues == []
+    assert result.ok
+    assert result.document is not None
+    assert result.document["Declaration"] == valid_document()["Declaration"]
+
+
+def test_a_customs_response_is_not_a_declaration() -> None:
+    notification = (
+        b'<MetaData xmlns="urn:wco:datamodel:WCO:DocumentMetaData-DMS:2">'
+        b"<WCOTypeName>RES</WCOTypeName>"
+        b'<Response xmlns="urn:wco:datamodel:WCO:RES-DMS:2"><FunctionCode>01</FunctionCode>'
+        b"</Response></MetaData>"
+    )
+
+    result = declaration_from_xml(notification)
+
+    assert [i.code for i in result.issues] == [IssueCode.NOT_A_DECLARATION]
+    assert "response" in result.issues[0].message
+    assert result.document is None
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b'<inventoryLinkingMovementRequest xmlns="http://gov.uk/customs/inventoryLinking/v1">'
+        b"<messageCode>EAL</messageCode></inventoryLinkingMovementRequest>",
+        b"<MetaData><Declaration><FunctionCode>9</FunctionCode></Declaration></MetaData>",
+        b'<md:MetaData xmlns:md="urn:example:not-wco"/>',
+    ],
+    ids=["inventory-linking", "no-namespace", "foreign-namespace"],
+)
+def test_other_messages_are_not_declarations(raw: bytes) -> None:
+    assert codes(raw) == [IssueCode.NOT_A_DECLARATION]
+
+
+def test_a_transport_envelope_is_unwrapped_with_a_warning() -> None:
+    wrapped = (
+        b'<v1:submitDeclarationRequest xmlns:v1="urn:example:gateway"><v1:requestCommon>'
+        b"<v1:clientID>abc</v1:clientID></v1:requestCommon><v1:requestDetail>"
+        + BODY
+        + b"</v1:requestDetail></v1:submitDeclarationRequest>"
+    )
+
+    result = declaration_from_xml(wrapped, today=TODAY)
+    plain = declaration_from_xml(VALID_XML, today=TODAY)
+
+    assert result.issues[0].code == IssueCode.ENVELOPE_UNWRAPPED
+    assert result.issues[0].severity == Severity.WARNING
+    assert "submitDeclarationRequest" in result.issues[0].message
+    assert result.issues[1:] == plain.issues
+    assert result.document == plain.document
+    assert result.ok == plain.ok
+
+
+def test_an_envelope_with_two_declarations_is_refused() -> None:
+    wrapped = b"<batch>" + BODY + BODY + b"</batch>"
+
+    result = declaration_from_xml(wrapped)
+
+    assert [i.code for i in result.issues] == [IssueCode.NOT_A_DECLARATION]
+    assert "2 declarations" in result.issues[0].message
+
+
+# --- XSD and JSON validation together ----------------------------------------------------------
+
+
+@requires_json_validation
+def test_a_field_the_xsd_reported_is_not_reported_again_by_stage_1() -> None:
+    too_long = VALID_XML.replace(b"LRN-2026-000001", b"L" * 36)
+
+    result = declaration_from_xml(too_long, today=TODAY)
+
+    at_lrn = [i for i in result.issues if i.path == "/Declaration/FunctionalReferenceID"]
+    assert [i.code for i in at_lrn] == [IssueCode.TOO_LONG]
+    assert not result.ok
+
+
+@requires_json_validation
+def test_every_missing_element_is_reported_once() -> None:
+    # The XSD stops at the first content error of a parent; stage 1 finds the others.
+    mutated = VALID_XML.replace(b"<SequenceNumeric>1</SequenceNumeric>", b"").replace(
+        b"<SequenceNumeric>2</SequenceNumeric>", b""
+    )
+
+    issues = declaration_from_xml(mutated, today=TODAY).issues
+
+    required = sorted(i.path for i in issues if i.code == IssueCode.REQUIRED)
+    assert required == [
+        "/Declaration/GoodsShipment/GovernmentAgencyGoodsItem/0/SequenceNumeric",
+        "/Declaration/GoodsShipment/GovernmentAgencyGoodsItem/1/SequenceNumeric",
+    ]
+
+
+@requires_json_validation
+def test_business_rules_run_on_imported_xml() -> None:
+    mutated = VALID_XML.replace(b"<CountryCode>BR</CountryCode>", b"<CountryCode>ZZ</CountryCode>")
+
+    assert IssueCode.UNKNOWN_COUNTRY in codes(mutated)
+
+
+@requires_json_validation
+def test_lrn_taken_is_passed_to_the_rules() -> None:
+    assert IssueCode.DUPLICATE_LRN in codes(VALID_XML, lrn_taken=lambda lrn: True)
+    assert IssueCode.DUPLICATE_LRN not in codes(VALID_XML, lrn_taken=lambda lrn: False)
+
+
+def _issue(code: IssueCode, path: str) -> Issue:
+    return Issue(code=code, pointer="", path=path, message="")
+
+
+def test_merge_keeps_xsd_issues_and_drops_stage_1_issues_on_the_same_fields() -> None:
+    xsd = [_issue(IssueCode.TOO_LONG, "/Declaration/FunctionalReferenceID")]
+    json = [
+        _issue(IssueCode.TOO_LONG, "/Declaration/FunctionalReferenceID"),  # same field
+        _issue(IssueCode.BAD_LRN, "/Declaration/FunctionalReferenceID"),  # a rule: kept
+        _issue(IssueCode.REQUIRED, "/Declaration/TypeCode"),  # another field: kept
+        _issue(IssueCode.UNKNOWN_ELEMENT, "/Declaration/FunctionalReferenceID/x"),  # inside
+    ]
+
+    merged = merge_issues(xsd, json)
+
+    assert [(i.code, i.path) for i in merged] == [
+        (IssueCode.TOO_LONG, "/Declaration/FunctionalReferenceID"),
+        (IssueCode.BAD_LRN, "/Declaration/FunctionalReferenceID"),
+        (IssueCode.REQUIRED, "/Declaration/TypeCode"),
+    ]

@@ -1,0 +1,200 @@
+"""XSD validation: the schema's errors become Issues at the WCO pointer and JSON path of the
+field concerned (datamodel.xmlio.schema)."""
+
+import re
+from collections.abc import Callable
+
+import pytest
+from lxml import etree
+
+from datamodel.issues import IssueCode
+from datamodel.xmlio import declaration_schema, declaration_to_xml, parse_declaration_xml
+from datamodel.xmlio.schema import SchemaLoadError, _LocalSchemaResolver, schema_issues
+from tests.factories import valid_document
+
+VALID_XML = declaration_to_xml(valid_document()).decode()
+
+
+def xsd_issues(text: str) -> list[tuple[IssueCode, str, str]]:
+    parsed = parse_declaration_xml(text.encode())
+    assert parsed.root is not None, parsed.issues
+    return [(i.code, i.pointer, i.path) for i in schema_issues(parsed.root)]
+
+
+def test_the_exported_valid_document_has_no_schema_errors() -> None:
+    assert xsd_issues(VALID_XML) == []
+
+
+def test_the_schema_is_built_once_per_process() -> None:
+    assert declaration_schema() is declaration_schema()
+
+
+def test_schema_imports_outside_the_copied_folder_are_refused(tmp_path) -> None:
+    schema = tmp_path / "evil.xsd"
+    schema.write_text(
+        '<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">'
+        '<xs:include schemaLocation="/etc/passwd"/></xs:schema>'
+    )
+    parser = etree.XMLParser(no_network=True)
+    parser.resolvers.add(_LocalSchemaResolver())
+
+    with pytest.raises((SchemaLoadError, etree.XMLSchemaParseError)):
+        etree.XMLSchema(etree.parse(str(schema), parser))
+
+
+GOODS_ITEM_1 = "/Declaration/GoodsShipment/GovernmentAgencyGoodsItem/0"
+
+CASES: dict[str, tuple[Callable[[str], str], IssueCode, str, str]] = {
+    "missing mandatory element": (
+        lambda x: x.replace("<FunctionCode>9</FunctionCode>", ""),
+        IssueCode.REQUIRED,
+        "42A/017",
+        "/Declaration/FunctionCode",
+    ),
+    "missing mandatory element at the end": (
+        lambda x: re.sub(r"<SequenceNumeric>2</SequenceNumeric>", "", x),
+        IssueCode.REQUIRED,
+        "42A/67A/68A[2]/006",
+        "/Declaration/GoodsShipment/GovernmentAgencyGoodsItem/1/SequenceNumeric",
+    ),
+    "text over maxLength": (
+        lambda x: x.replace("LRN-2026-000001", "L" * 36),
+        IssueCode.TOO_LONG,
+        "42A/D026",
+        "/Declaration/FunctionalReferenceID",
+    ),
+    "too many digits": (
+        lambda x: x.replace(">1050<", ">12345678901234567<"),
+        IssueCode.TOO_LONG,
+        "42A/67A/68A[1]/23A/65A/126",
+        f"{GOODS_ITEM_1}/Commodity/GoodsMeasure/GrossMassMeasure",
+    ),
+    "unknown element": (
+        lambda x: x.replace("<FunctionCode>", "<Colour>red</Colour><FunctionCode>"),
+        IssueCode.UNKNOWN_ELEMENT,
+        "42A/Colour",
+        "/Declaration/Colour",
+    ),
+    "non-repeatable element twice": (
+        lambda x: x.replace(
+            "<TypeCode>IMA</TypeCode>", "<TypeCode>IMA</TypeCode><TypeCode>IMA</TypeCode>"
+        ),
+        IssueCode.TOO_MANY,
+        "42A/D013[2]",
+        "/Declaration/TypeCode/1",
+    ),
+    "elements out of schema order": (
+        lambda x: x.replace(
+            "<FunctionalReferenceID>LRN-2026-000001</FunctionalReferenceID>\n    "
+            "<TypeCode>IMA</TypeCode>",
+            "<TypeCode>IMA</TypeCode><FunctionalReferenceID>LRN-2026-000001"
+            "</FunctionalReferenceID>",
+        ),
+        IssueCode.BAD_FORMAT,
+        "42A/D026",
+        "/Declaration/FunctionalReferenceID",
+    ),
+    "not a decimal": (
+        lambda x: x.replace(">1050<", ">heavy<"),
+        IssueCode.BAD_FORMAT,
+        "42A/67A/68A[1]/23A/65A/126",
+        f"{GOODS_ITEM_1}/Commodity/GoodsMeasure/GrossMassMeasure",
+    ),
+    "value outside the enumeration": (
+        lambda x: x.replace("<FunctionCode>9<", "<FunctionCode>7<"),
+        IssueCode.BAD_FORMAT,
+        "42A/017",
+        "/Declaration/FunctionCode",
+    ),
+    "blank text against the pattern": (
+        lambda x: x.replace("LRN-2026-000001", "   "),
+        IssueCode.BAD_FORMAT,
+        "42A/D026",
+        "/Declaration/FunctionalReferenceID",
+    ),
+    "attribute value against its pattern": (
+        lambda x: x.replace('currencyID="EUR"', 'currencyID="eur"', 1),
+        IssueCode.BAD_FORMAT,
+        "42A/109/currencyID",
+        "/Declaration/InvoiceAmount/currencyID",
+    ),
+    "undeclared attribute": (
+        lambda x: x.replace("<TypeCode>IMA", '<TypeCode colour="red">IMA', 1),
+        IssueCode.UNKNOWN_ELEMENT,
+        "42A/D013/colour",
+        "/Declaration/TypeCode/colour",
+    ),
+    "text inside a class": (
+        lambda x: x.replace("<GoodsShipment>", "<GoodsShipment>loose text", 1),
+        IssueCode.WRONG_TYPE,
+        "42A/67A",
+        "/Declaration/GoodsShipment",
+    ),
+    "element inside a value": (
+        lambda x: x.replace("<TypeCode>IMA</TypeCode>", "<TypeCode>IMA<Sub/></TypeCode>", 1),
+        IssueCode.WRONG_TYPE,
+        "42A/D013",
+        "/Declaration/TypeCode",
+    ),
+    "unknown envelope element": (
+        lambda x: x.replace("<md:WCOTypeName>", "<md:Colour>red</md:Colour><md:WCOTypeName>"),
+        IssueCode.UNKNOWN_ELEMENT,
+        "MetaData/Colour",
+        "/MetaData/Colour",
+    ),
+    "envelope without declaration": (
+        lambda x: re.sub(r"<Declaration>.*</Declaration>", "", x, flags=re.S),
+        IssueCode.REQUIRED,
+        "42A",
+        "/Declaration",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", CASES, ids=list(CASES))
+def test_schema_errors_map_to_issues_at_the_field(case: str) -> None:
+    mutate, code, pointer, path = CASES[case]
+    mutated = mutate(VALID_XML)
+    assert mutated != VALID_XML, "the mutation must change the document"
+
+    assert xsd_issues(mutated) == [(code, pointer, path)]
+
+
+def test_date_time_errors_point_at_the_date_time_leaf() -> None:
+    document = valid_document(AcceptanceDateTime={"value": "20250101", "formatCode": "102"})
+    text = declaration_to_xml(document).decode()
+
+    wrong_value = xsd_issues(text.replace(">20250101<", ">1.1.2025<"))
+    wrong_format_code = xsd_issues(text.replace('formatCode="102"', 'formatCode="999"'))
+    missing_format_code = xsd_issues(text.replace(' formatCode="102"', ""))
+
+    assert wrong_value == [(IssueCode.BAD_FORMAT, "42A/023", "/Declaration/AcceptanceDateTime")]
+    assert wrong_format_code == [
+        (IssueCode.BAD_FORMAT, "42A/023/formatCode", "/Declaration/AcceptanceDateTime/formatCode")
+    ]
+    assert missing_format_code == [
+        (IssueCode.REQUIRED, "42A/023/formatCode", "/Declaration/AcceptanceDateTime/formatCode")
+    ]
+
+
+def test_one_issue_per_field_and_one_per_problem_elsewhere() -> None:
+    mutated = VALID_XML.replace("LRN-2026-000001", "L" * 36).replace(">1050<", ">heavy<")
+
+    assert [code for code, _pointer, _path in xsd_issues(mutated)] == [
+        IssueCode.TOO_LONG,
+        IssueCode.BAD_FORMAT,
+    ]
+
+
+def test_a_wrapped_declaration_is_validated_on_its_own() -> None:
+    body = VALID_XML.split("?>", 1)[1]
+    wrapped = (
+        f'<env:Request xmlns:env="urn:example:transport"><env:Body>{body}</env:Body></env:Request>'
+    )
+
+    mutated = wrapped.replace("LRN-2026-000001", "L" * 36)
+
+    assert xsd_issues(wrapped) == []
+    assert xsd_issues(mutated) == [
+        (IssueCode.TOO_LONG, "42A/D026", "/Declaration/FunctionalReferenceID")
+    ]
