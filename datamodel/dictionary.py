@@ -7,7 +7,8 @@ the WCO error pointers.
 The canonical JSON document mirrors the XML (WCO DEC-DMS 2, namespaces dropped):
 
 - ``{"Declaration": {...}}`` at the top (an optional ``"MetaData"`` object beside it holds
-  the envelope's own elements); object keys are WCO element names, in schema order;
+  the envelope's own elements, texts or ``{"value", attribute...}`` leaves as below, see
+  ``metadata_attributes``); object keys are WCO element names, in schema order;
 - an element whose ``maxOccurs`` is above 1 is always a JSON array, even with one entry;
 - an element with child elements is an object;
 - a leaf is a string (decimals as canonical decimal strings, e.g. ``"12.5"``), except that a
@@ -22,7 +23,12 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from lxml import etree
+
 DATA_FILE = Path(__file__).parent / "data" / "wco_dec_dms_2.15_elements.csv"
+SCHEMA_DIR = Path(__file__).parent / "data" / "schemas" / "wco" / "declaration"
+METADATA_SCHEMA = SCHEMA_DIR / "DocumentMetaData_2_DMS.xsd"
+_XS = "{http://www.w3.org/2001/XMLSchema}"
 
 # udt base type -> the canonical leaf kind and the attribute it may carry.
 _VALUE_KINDS = {
@@ -123,6 +129,55 @@ def declaration_spec() -> ElementSpec:
                 by_path["/" + "/".join(names[:-1])].children[spec.name] = spec
     assert root is not None, f"no /Declaration row in {DATA_FILE}"
     return root
+
+
+@cache
+def metadata_attributes() -> dict[str, dict[str, int | None]]:
+    """The MetaData envelope's own elements, in schema order, each with the XML attributes
+    the schema allows on it (``languageID``, ``listID``...) and the ``maxLength`` of the
+    attribute's type where it has one (``listAgencyID``: 3), else ``None``.
+
+    Read from the copied ``DocumentMetaData_2_DMS.xsd``, the ``WCO_METADATA_2_DMS.xsd`` it
+    imports (the types of the envelope's fields) and the code list schemas that one imports
+    (the attributes' restricted types), so that the envelope has one source.
+    """
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+    )
+
+    def imports(schema: Path) -> list[Path]:
+        root = etree.parse(str(schema), parser).getroot()
+        return [
+            (schema.parent / i.get("schemaLocation", "")).resolve()
+            for i in root.iterfind(f"{_XS}import")
+        ]
+
+    envelope_root = etree.parse(str(METADATA_SCHEMA), parser).getroot()
+    types_schema = imports(METADATA_SCHEMA)[0]
+    types_root = etree.parse(str(types_schema), parser).getroot()
+    max_length_of_type: dict[str, int] = {}
+    for code_list in imports(types_schema):
+        for simple in etree.parse(str(code_list), parser).getroot().iterfind(f"{_XS}simpleType"):
+            facet = simple.find(f"{_XS}restriction/{_XS}maxLength")
+            if facet is not None:
+                max_length_of_type[simple.get("name", "")] = int(facet.get("value", ""))
+    attributes_of_type = {
+        complex_type.get("name", ""): {
+            attribute.get("name", ""): max_length_of_type.get(
+                attribute.get("type", "").rpartition(":")[2]
+            )
+            for attribute in complex_type.iter(f"{_XS}attribute")
+        }
+        for complex_type in types_root.iterfind(f"{_XS}complexType")
+    }
+    envelope = envelope_root.find(f"{_XS}element[@name='MetaData']")
+    assert envelope is not None, f"no MetaData element in {METADATA_SCHEMA}"
+    return {
+        element.get("name", ""): attributes_of_type.get(
+            element.get("type", "").rpartition(":")[2], {}
+        )
+        for element in envelope.iterfind(f"{_XS}complexType/{_XS}sequence/{_XS}element")
+    }
 
 
 def spec_at(names: Sequence[str]) -> ElementSpec | None:

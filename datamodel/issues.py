@@ -49,6 +49,9 @@ class IssueCode(StrEnum):
     BAD_HS_CODE = "bad_hs_code"  # not 6, 8 or 10 digits
     UNKNOWN_INCOTERM = "unknown_incoterm"  # Incoterms 2020
     WRONG_UNIT = "wrong_unit"  # a unit the field does not allow (masses are in KGM)
+    # Lodging: the portal takes original declarations (WCO 017 = 9) as new declarations;
+    # amendments (13) and cancellations (14) act on a lodged one.
+    NOT_AN_ORIGINAL = "not_an_original"
     # Stage 2: business rules.
     BAD_LRN = "bad_lrn"
     DUPLICATE_LRN = "duplicate_lrn"

@@ -8,8 +8,10 @@ point for callers is ``datamodel.validate_declaration``, which runs both stages.
 What stage 1 checks (source: the DEC-DMS 2.15 schema, via the element dictionary):
 
 - the top level is ``{"Declaration": {...}}`` with an optional ``"MetaData"`` object of
-  strings (the envelope, kept as given); anything else is ``MALFORMED`` or
-  ``UNKNOWN_ELEMENT``;
+  strings (the envelope, kept as given, stripped); a field that carries XML attributes is
+  ``{"value": text, attribute: text}``, with the attributes the MetaData schema allows on
+  that field (``languageID``, ``listID``...; others are ``UNKNOWN_ELEMENT``); anything else
+  is ``MALFORMED`` or ``UNKNOWN_ELEMENT``;
 - element names (``UNKNOWN_ELEMENT``), ``minOccurs`` (``REQUIRED``), ``maxOccurs``
   (``TOO_MANY``, pointed at the first entry too many), objects vs values (``WRONG_TYPE``);
 - leaf facets: ``maxLength`` (``TOO_LONG``), ``length``, ``pattern``, ``enumeration``,
@@ -55,7 +57,13 @@ from typing import Any, NamedTuple
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
-from datamodel.dictionary import ElementSpec, declaration_spec, json_pointer, wco_pointer
+from datamodel.dictionary import (
+    ElementSpec,
+    declaration_spec,
+    json_pointer,
+    metadata_attributes,
+    wco_pointer,
+)
 from datamodel.issues import Issue, IssueCode, Severity
 
 MAX_ISSUES = 500
@@ -285,6 +293,10 @@ def _text(raw: object) -> str | None:
     return None
 
 
+def _one_line(text: str) -> bool:
+    return "\n" not in text and "\r" not in text
+
+
 def _is_blank(raw: object) -> bool:
     return raw is None or (isinstance(raw, str) and not raw.strip())
 
@@ -350,30 +362,90 @@ class _Walk:
         out[root.name] = declaration
         return out
 
-    def metadata(self, raw: object) -> dict[str, str] | None:
+    def metadata(self, raw: object) -> dict[str, Any] | None:
         parts: list[str | int] = ["MetaData"]
         if not isinstance(raw, dict):
             self.report(IssueCode.WRONG_TYPE, parts, _("MetaData must be an object of texts."))
             return None
-        out: dict[str, str] = {}
+        allowed = metadata_attributes()
+        out: dict[str, Any] = {}
         for key, value in raw.items():
             self.count_node()
             parts.append(str(key)[:100])
-            text = _text(value)
-            if text is None:
-                self.report(IssueCode.WRONG_TYPE, parts, _("MetaData values must be texts."))
-            elif _FORBIDDEN_CHARS_RE.search(text):
-                self.report(IssueCode.BAD_FORMAT, parts, _("Contains control characters."))
-            elif len(text.strip()) > MAX_METADATA_LENGTH:
-                self.report(
-                    IssueCode.TOO_LONG,
-                    parts,
-                    message(_("At most %(max)s characters."), max=MAX_METADATA_LENGTH),
-                )
+            if isinstance(value, dict):
+                field = self.metadata_leaf(value, allowed.get(str(key), {}), parts)
             else:
-                out[str(key)] = text.strip()
+                field = self.metadata_text(value, parts, _("MetaData values must be texts."))
+            if field is not None:
+                out[str(key)] = field
             parts.pop()
         return out
+
+    def metadata_leaf(
+        self, raw: dict[Any, Any], allowed: dict[str, int | None], parts: list[str | int]
+    ) -> str | dict[str, str] | None:
+        """A MetaData field with XML attributes, ``{"value": text, attribute: text}``:
+        the attributes the schema allows on that field, blank ones left out (a field
+        left with none is a plain text, as the canonical form has it)."""
+        if "value" not in raw:
+            self.report(
+                IssueCode.WRONG_TYPE,
+                parts,
+                _('A MetaData value with attributes must be {"value": text, attribute: text}.'),
+            )
+            return None
+        value = self.metadata_text(raw["value"], parts, _("MetaData values must be texts."))
+        attributes: dict[str, str] = {}
+        for name, attribute in raw.items():
+            if name == "value":
+                continue
+            self.count_node()
+            parts.append(str(name)[:100])
+            if name not in allowed:
+                self.report(
+                    IssueCode.UNKNOWN_ELEMENT,
+                    parts,
+                    message(
+                        _("%(field)s does not take the attribute %(attribute)s."),
+                        field=parts[1],
+                        attribute=parts[-1],
+                    ),
+                )
+            elif not _is_blank(attribute):
+                text = self.metadata_text(attribute, parts, _("MetaData attributes must be texts."))
+                max_length = allowed[name]
+                if text is not None and max_length is not None and len(text) > max_length:
+                    self.report(
+                        IssueCode.TOO_LONG,
+                        parts,
+                        message(_("At most %(max)s characters."), max=max_length),
+                    )
+                # The one restricted attribute type (listAgencyID: maxLength 3, pattern
+                # ".{1,3}") also excludes line breaks, as XSD "." does.
+                elif text is not None and max_length is not None and not _one_line(text):
+                    self.report(IssueCode.BAD_FORMAT, parts, _("Must be on a single line."))
+                elif text is not None:
+                    attributes[name] = text
+            parts.pop()
+        if value is None or not attributes:
+            return value
+        return {"value": value, **attributes}
+
+    def metadata_text(self, raw: object, parts: list[str | int], wrong_type: str) -> str | None:
+        text = _text(raw)
+        if text is None:
+            self.report(IssueCode.WRONG_TYPE, parts, wrong_type)
+        elif _FORBIDDEN_CHARS_RE.search(text):
+            self.report(IssueCode.BAD_FORMAT, parts, _("Contains control characters."))
+        elif len(text.strip()) > MAX_METADATA_LENGTH:
+            self.report(
+                IssueCode.TOO_LONG,
+                parts,
+                message(_("At most %(max)s characters."), max=MAX_METADATA_LENGTH),
+            )
+        else:
+            return text.strip()
+        return None
 
     def unknown(self, key: object, parts: list[str | int]) -> None:
         self.nodes += 1

@@ -9,9 +9,11 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 import datamodel
-from datamodel.issues import Issue
+from datamodel.dictionary import json_pointer, wco_pointer
+from datamodel.issues import Issue, IssueCode
 from singlewindow.celery import app as celery_app
 
 from .models import (
@@ -29,6 +31,24 @@ logger = logging.getLogger(__name__)
 # The fan-out task lives in ``agencies`` (imports point from agencies to declarations),
 # so it is addressed by name.
 ROUTE_TASK = "agencies.tasks.route_declaration"
+
+
+# WCO DM 017 (UN/EDIFACT 1225): 9 = original. Amendments (13) and cancellations (14) refer to
+# an MRN already lodged and go through their own service, not through a new submission.
+ORIGINAL_FUNCTION_CODE = "9"
+
+
+def _not_an_original_issue(function_code: str) -> Issue:
+    return Issue(
+        code=IssueCode.NOT_AN_ORIGINAL,
+        pointer=wco_pointer(("Declaration", "FunctionCode")),
+        path=json_pointer(("Declaration", "FunctionCode")),
+        message=_(
+            "Function code %(code)s is not an original declaration (9). Lodge amendments and "
+            "cancellations against the declaration they change."
+        )
+        % {"code": function_code},
+    )
 
 
 class DeclarationInvalid(Exception):
@@ -116,6 +136,8 @@ def declaration_submit(
         raise DeclarationInvalid(result.issues)
     canonical = result.document
     summary = datamodel.declaration_summary(canonical)
+    if summary.function_code != ORIGINAL_FUNCTION_CODE:
+        raise DeclarationInvalid([_not_an_original_issue(summary.function_code)])
     rows = datamodel.goods_item_rows(canonical)
     now = timezone.now()
     try:

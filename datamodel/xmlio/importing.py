@@ -1,10 +1,10 @@
 """XML bytes -> validated canonical document: safe parse, XSD, conversion, JSON validation."""
 
-import importlib.util
 from collections.abc import Callable, Collection
 from datetime import date
 from typing import Any
 
+from datamodel import validate_declaration
 from datamodel.issues import Issue, IssueCode, ValidationResult
 
 from .parsing import parse_declaration_xml
@@ -24,24 +24,6 @@ STRUCTURE_CODES = frozenset(
         IssueCode.BAD_FORMAT,
     }
 )
-
-type Validator = Callable[..., ValidationResult]
-
-
-def json_validator() -> Validator | None:
-    """``datamodel.validate_declaration`` if it is there (it is written in parallel).
-
-    Looked up at call time so that this module imports without it; an ImportError from
-    inside an existing ``datamodel.validation`` is a bug and propagates.
-    """
-    import datamodel
-
-    validator = getattr(datamodel, "validate_declaration", None)
-    if validator is None and importlib.util.find_spec("datamodel.validation") is not None:
-        validator = getattr(
-            importlib.import_module("datamodel.validation"), "validate_declaration", None
-        )
-    return validator
 
 
 def _covered(path: str, reported: Collection[str]) -> bool:
@@ -79,7 +61,7 @@ def declaration_from_xml(
     already reported is not reported again by the JSON stage 1.
 
     Returns a ``ValidationResult``: ``document`` is the canonical document (as normalised
-    by ``validate_declaration`` when that ran and returned one), ``None`` when the bytes
+    by ``validate_declaration`` when it returned one), ``None`` when the bytes
     hold no readable declaration; ``issues`` as described. Never raises on any input.
     """
     parsed = parse_declaration_xml(raw)
@@ -87,10 +69,7 @@ def declaration_from_xml(
         return ValidationResult(document=None, issues=parsed.issues)
     xsd = schema_issues(parsed.root)
     document: dict[str, Any] = document_from_xml_tree(parsed.root)
-    validator = json_validator()
-    if validator is None:
-        return ValidationResult(document=document, issues=[*parsed.issues, *xsd])
-    checked = validator(document, today=today, lrn_taken=lrn_taken)
+    checked = validate_declaration(document, today=today, lrn_taken=lrn_taken)
     return ValidationResult(
         document=checked.document if checked.document is not None else document,
         issues=[*parsed.issues, *merge_issues(xsd, checked.issues)],

@@ -13,13 +13,10 @@
 
 import csv
 import re
-from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import pytest
-from lxml import etree
 
 from datamodel.dictionary import ElementSpec, declaration_spec
 from datamodel.issues import Issue, IssueCode
@@ -31,49 +28,7 @@ from datamodel.xmlio import (
     parse_declaration_xml,
     schema_issues,
 )
-from datamodel.xmlio.importing import json_validator
-
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "wcodm"
-SAMPLES = SHARED / "samples"
-REJECTIONS = SHARED / "rejections"
-MD = "{urn:wco:datamodel:WCO:DocumentMetaData-DMS:2}"
-DEC = "{urn:wco:datamodel:WCO:DEC-DMS:2}"
-
-# Test-side classification with plain lxml (not the code under test): what each file is.
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-
-
-@dataclass(frozen=True)
-class SampleFile:
-    path: Path
-    kind: str  # "declaration", "enveloped", "other" or "malformed"
-
-    @property
-    def id(self) -> str:
-        return str(self.path.relative_to(SHARED))
-
-
-def _classify(path: Path) -> SampleFile:
-    try:
-        root = etree.parse(str(path), _PARSER).getroot()
-    except etree.XMLSyntaxError:
-        return SampleFile(path, "malformed")
-    if root.tag == f"{MD}MetaData" and root.find(f"{DEC}Declaration") is not None:
-        return SampleFile(path, "declaration")
-    inner = [m for m in root.iter(f"{MD}MetaData") if m.find(f"{DEC}Declaration") is not None]
-    return SampleFile(path, "enveloped" if len(inner) == 1 else "other")
-
-
-@cache
-def sample_files() -> tuple[SampleFile, ...]:
-    # Case-insensitive suffix: five samples are named *.XML.
-    paths = sorted(
-        p
-        for base in (SAMPLES, REJECTIONS)
-        for p in base.rglob("*")
-        if p.is_file() and p.suffix.lower() == ".xml"
-    )
-    return tuple(_classify(p) for p in paths)
+from tests.datamodel.samples import REJECTIONS, SampleFile, sample_files
 
 
 def files_of(*kinds: str) -> list[Any]:
@@ -87,17 +42,6 @@ def test_the_shared_samples_are_there() -> None:
     assert kinds.count("declaration") >= 226
     assert kinds.count("enveloped") >= 10
     assert kinds.count("other") + kinds.count("malformed") >= 370
-
-
-# Sample data that is outdated against the code lists in force, not a fault of the import:
-# HS 2022 split subheading 9702.00 (original engravings, prints) into 9702.10 and 9702.90.
-_HS_9702 = (IssueCode.UNKNOWN_HS_CODE, "42A/67A/68A[1]/23A/21A[1]/145")
-KNOWN_SAMPLE_ERRORS: dict[str, set[tuple[IssueCode, str]]] = {
-    "samples/TT_IM068a/TT_IM068a.xml": {_HS_9702},
-    "samples/TT_IM077a/TT_IM077a.xml": {_HS_9702},
-    "samples/TT_IM079a/TT_IM079a.xml": {_HS_9702},
-    "samples/TT_IM168a/Step1_TT_IM168a.xml": {_HS_9702},
-}
 
 
 @cache
@@ -154,12 +98,11 @@ def _accepted() -> list[Any]:
     return [p for p in files_of("declaration", "enveloped") if p.values[0].id not in rejected]
 
 
-@pytest.mark.skipif(json_validator() is None, reason="validate_declaration not written yet")
 @pytest.mark.parametrize("sample", _accepted())
 def test_accepted_declaration_passes_validation(sample: SampleFile) -> None:
     errors = {(i.code, i.pointer) for i in declaration_from_xml(sample.path.read_bytes()).errors}
 
-    assert errors == KNOWN_SAMPLE_ERRORS.get(sample.id, set())
+    assert errors == set()
 
 
 # --- everything else --------------------------------------------------------------------------
@@ -275,7 +218,6 @@ def _rejection_params() -> list[Any]:
     return params
 
 
-@pytest.mark.skipif(json_validator() is None, reason="validate_declaration not written yet")
 @pytest.mark.parametrize("name", _rejection_params())
 def test_rejected_declaration_is_rejected_alike(name: str) -> None:
     row = expected_rejections()[name]

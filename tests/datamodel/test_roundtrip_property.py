@@ -141,7 +141,7 @@ METADATA = st.fixed_dictionaries(
     {},
     optional={
         "WCODataModelVersionCode": st.just("3.6"),
-        "WCOTypeName": st.just("DEC"),
+        "WCOTypeName": st.sampled_from(["DEC", {"value": "DEC", "languageID": "EN"}]),
         "ResponsibleCountryCode": st.sampled_from(["GB", "FR"]),
         "ResponsibleAgencyName": _free_text(70, token=False),
         "AgencyAssignedCustomizationCode": st.text(LETTERS, min_size=1, max_size=6),

@@ -21,6 +21,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from datamodel import validate_declaration
 from datamodel.issues import Issue, IssueCode, ValidationResult
 from datamodel.xmlio import (
     compare_declarations,
@@ -30,7 +31,6 @@ from datamodel.xmlio import (
     parse_declaration_xml,
     schema_issues,
 )
-from datamodel.xmlio.importing import json_validator
 from datamodel.xmlio.names import DEFAULT_METADATA
 from datamodel.xmlio.parsing import MAX_BYTES
 
@@ -65,10 +65,7 @@ def validate_json_bytes(raw: bytes) -> ValidationResult:
         data = json.loads(raw)
     except (ValueError, RecursionError) as error:
         return ValidationResult(None, [_issue(IssueCode.MALFORMED, f"Not JSON: {error}")])
-    validator = json_validator()
-    if validator is None:
-        raise CommandError("datamodel.validate_declaration is not available yet")
-    return validator(data)
+    return validate_declaration(data)
 
 
 class Command(BaseCommand):

@@ -1,0 +1,84 @@
+"""``manage.py seed_demo``: the demo data, and that running it again changes nothing."""
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+from pytest_django.fixtures import Settings
+
+from agencies.models import Agency, Officer, ReviewTask, RoutingRule
+from agencies.management.commands.seed_demo import DEFAULT_DEMO_PASSWORD
+from declarations.models import ClearanceStatus, Declaration
+
+
+def _seed() -> str:
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def _snapshot() -> dict[str, int]:
+    return {
+        "agencies": Agency.objects.count(),
+        "rules": RoutingRule.objects.count(),
+        "users": get_user_model().objects.count(),
+        "officers": Officer.objects.count(),
+        "declarations": Declaration.objects.count(),
+        "reviews": ReviewTask.objects.count(),
+    }
+
+
+@pytest.mark.django_db(transaction=True)  # submissions dispatch the routing on commit
+def test_seed_demo_creates_the_demo_and_is_idempotent(settings: Settings) -> None:
+    # Given a development setting (pytest runs with DEBUG off, as Django's test runner does)
+    settings.DEBUG = True
+
+    # When the demo is seeded twice
+    output = _seed()
+    first = _snapshot()
+    _seed()
+
+    # Then the second run created nothing more
+    assert _snapshot() == first
+    # And the agencies route as documented: 24 chapters, 30, 28/29/38, 84/85; customs none
+    rules = dict.fromkeys(Agency.objects.values_list("code", flat=True), 0)
+    for code in RoutingRule.objects.values_list("agency__code", flat=True):
+        rules[code] += 1
+    assert rules == {
+        "customs": 0,
+        "plant-animal-health": 24,
+        "medicines": 1,
+        "chemicals": 3,
+        "standards": 2,
+    }
+    assert Agency.objects.get(is_customs=True).code == "customs"
+    # And the demo declarations: two lodged and routed (eager Celery), one draft
+    statuses = dict(Declaration.objects.values_list("lrn", "status"))
+    assert statuses == {
+        "DEMO-2026-000001": ClearanceStatus.UNDER_REVIEW,
+        "DEMO-2026-000002": ClearanceStatus.UNDER_REVIEW,
+        "DEMO-2026-000003": ClearanceStatus.DRAFT,
+    }
+    coffee_and_medicaments = ReviewTask.objects.filter(declaration__lrn="DEMO-2026-000001")
+    assert sorted(coffee_and_medicaments.values_list("agency__code", flat=True)) == [
+        "customs",
+        "medicines",
+        "plant-animal-health",
+    ]
+    # And every printed login works with the printed password
+    users = get_user_model().objects.all()
+    assert {u.username for u in users} >= {"admin", "trader", "officer.customs"}
+    assert all(u.check_password(DEFAULT_DEMO_PASSWORD) for u in users)
+    assert get_user_model().objects.get(username="admin").is_superuser
+    assert "officer.planthealth" in output and DEFAULT_DEMO_PASSWORD in output
+
+
+@pytest.mark.django_db
+def test_seed_demo_refuses_production_without_force(settings: Settings) -> None:
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError, match="--force"):
+        _seed()
+
+    assert not get_user_model().objects.exists()

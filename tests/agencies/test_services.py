@@ -1,0 +1,544 @@
+"""Unit tests of ``agencies.services``: routing, decisions, trader responses and the merge."""
+
+import pytest
+from django.contrib.auth.models import AbstractBaseUser
+from django.http import Http404
+
+from agencies.models import Agency, Officer, ReviewStatus, ReviewTask, RoutingRule
+from agencies.services import (
+    DecisionInvalid,
+    declaration_route,
+    merged_clearance_status,
+    review_decide,
+    review_respond,
+    routing_plan,
+    rule_matches,
+)
+from declarations.models import (
+    ClearanceStatus,
+    Declaration,
+    GoodsItem,
+    RoutingOutbox,
+    StatusEvent,
+    Trader,
+)
+from tests.conftest import COFFEE, LAPTOPS, MEDICAMENTS, MakeDeclaration, review_of
+
+APPROVED, REJECTED = ReviewStatus.APPROVED, ReviewStatus.REJECTED
+PENDING, INFO = ReviewStatus.PENDING, ReviewStatus.INFO_REQUESTED
+
+# --- the merge rule -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("review_statuses", "expected"),
+    [
+        # No review yet (not routed) or anything still pending: under review.
+        ([], ClearanceStatus.UNDER_REVIEW),
+        ([PENDING], ClearanceStatus.UNDER_REVIEW),
+        ([APPROVED, PENDING], ClearanceStatus.UNDER_REVIEW),
+        # Every agency approved: cleared.
+        ([APPROVED], ClearanceStatus.CLEARED),
+        ([APPROVED, APPROVED, APPROVED], ClearanceStatus.CLEARED),
+        # An open information request waits for the trader, even with others pending.
+        ([INFO, PENDING], ClearanceStatus.AWAITING_TRADER),
+        ([INFO, APPROVED], ClearanceStatus.AWAITING_TRADER),
+        # One rejection rejects the declaration, whatever the others said.
+        ([REJECTED], ClearanceStatus.REJECTED),
+        ([REJECTED, APPROVED, APPROVED], ClearanceStatus.REJECTED),
+        ([REJECTED, INFO, PENDING], ClearanceStatus.REJECTED),
+    ],
+)
+def test_merged_clearance_status(review_statuses: list[str], expected: ClearanceStatus) -> None:
+    assert merged_clearance_status(review_statuses) == expected
+
+
+# --- rule_matches and routing_plan ----------------------------------------------------------
+
+
+def _item(hs_code: str, origin: str = "BR", sequence: int = 1) -> GoodsItem:
+    return GoodsItem(sequence=sequence, hs_code=hs_code, origin_country=origin)
+
+
+@pytest.mark.parametrize(
+    ("rule", "item", "declaration_type", "matches"),
+    [
+        # A rule with every condition blank matches everything.
+        (RoutingRule(), _item("847130", "CN"), "EX", True),
+        # HS prefix: the start of the code, not anywhere in it.
+        (RoutingRule(hs_prefix="30"), _item("300490"), "IM", True),
+        (RoutingRule(hs_prefix="30"), _item("030110"), "IM", False),
+        (RoutingRule(hs_prefix="0901"), _item("090121"), "IM", True),
+        (RoutingRule(hs_prefix="0902"), _item("090121"), "IM", False),
+        # Origin: ISO alpha-2, a rule typed in lower case still matches.
+        (RoutingRule(origin_country="CN"), _item("847130", "CN"), "IM", True),
+        (RoutingRule(origin_country="cn"), _item("847130", "CN"), "IM", True),
+        (RoutingRule(origin_country="CN"), _item("847130", "IN"), "IM", False),
+        # Declaration type.
+        (RoutingRule(declaration_type="IM"), _item("847130"), "IM", True),
+        (RoutingRule(declaration_type="IM"), _item("847130"), "EX", False),
+        # Every filled-in condition must hold.
+        (RoutingRule(hs_prefix="84", origin_country="CN"), _item("847130", "CN"), "IM", True),
+        (RoutingRule(hs_prefix="84", origin_country="CN"), _item("850440", "CN"), "IM", False),
+        # An inactive rule never matches.
+        (RoutingRule(active=False), _item("847130"), "IM", False),
+    ],
+)
+def test_rule_matches(
+    rule: RoutingRule, item: GoodsItem, declaration_type: str, matches: bool
+) -> None:
+    assert rule_matches(rule, item, declaration_type) is matches
+
+
+def test_routing_plan_gives_customs_every_item_even_without_rules(
+    agency_customs: Agency,
+) -> None:
+    # Given two items that no rule covers
+    items = [_item("711319", sequence=1), _item("950300", sequence=2)]
+
+    # When planning with no rules
+    plan = routing_plan(items, "IM", rules=[], customs=[agency_customs])
+
+    # Then customs alone reviews both items
+    assert plan == {agency_customs: items}
+
+
+def test_routing_plan_with_the_demo_rules(
+    agencies: dict[str, Agency],
+    agency_customs: Agency,
+    agency_plant_health: Agency,
+    agency_medicines: Agency,
+    agency_standards: Agency,
+) -> None:
+    # Given coffee, medicaments and laptops
+    coffee, medicaments, laptops = (
+        _item("090121", "BR", 1),
+        _item("300490", "IN", 2),
+        _item("847130", "CN", 3),
+    )
+    rules = RoutingRule.objects.filter(active=True).select_related("agency")
+
+    # When planning with the demo's rules
+    plan = routing_plan([coffee, medicaments, laptops], "IM", rules, [agency_customs])
+
+    # Then each specialised agency gets only its chapter and chemicals gets nothing
+    assert plan == {
+        agency_customs: [coffee, medicaments, laptops],
+        agency_plant_health: [coffee],
+        agency_medicines: [medicaments],
+        agency_standards: [laptops],
+    }
+
+
+def test_routing_plan_assigns_an_item_once_per_agency_and_to_every_matching_agency(
+    agency_customs: Agency, agency_chemicals: Agency, agency_medicines: Agency
+) -> None:
+    # Given two rules of one agency and one of another, all matching the same item
+    item = _item("300490", "IN")
+    rules = [
+        RoutingRule(agency=agency_medicines, hs_prefix="30"),
+        RoutingRule(agency=agency_medicines, origin_country="IN"),
+        RoutingRule(agency=agency_chemicals, hs_prefix="3004"),
+    ]
+
+    # When planning
+    plan = routing_plan([item], "IM", rules, customs=[])
+
+    # Then each agency has the item exactly once
+    assert plan == {agency_medicines: [item], agency_chemicals: [item]}
+
+
+# --- declaration_route ----------------------------------------------------------------------
+
+
+def _tasks_by_agency(declaration: Declaration) -> dict[str, list[int]]:
+    """Agency code -> sequence numbers of the items its review task covers."""
+    return {
+        task.agency.code: sorted(task.items.values_list("sequence", flat=True))
+        for task in ReviewTask.objects.filter(declaration=declaration).select_related("agency")
+    }
+
+
+def test_route_creates_one_review_per_agency_concerned(
+    agencies: dict[str, Agency], trader_a: Trader, make_submitted_declaration: MakeDeclaration
+) -> None:
+    # Given a submitted declaration of coffee, medicaments and laptops
+    declaration = make_submitted_declaration(trader_a, [COFFEE, MEDICAMENTS, LAPTOPS])
+
+    # When it is routed
+    created = declaration_route(declaration.pk)
+
+    # Then customs reviews all items and each specialised agency its own chapter
+    assert len(created) == 4
+    assert _tasks_by_agency(declaration) == {
+        "customs": [1, 2, 3],
+        "plant-animal-health": [1],
+        "medicines": [2],
+        "standards": [3],
+    }
+    assert all(task.status == ReviewStatus.PENDING for task in created)
+    # And the declaration is under review, routed, with the fan-out in its history
+    declaration.refresh_from_db()
+    assert declaration.status == ClearanceStatus.UNDER_REVIEW
+    assert declaration.routed_at is not None
+    assert RoutingOutbox.objects.get(declaration=declaration).done_at is not None
+    routed = declaration.events.get(kind=StatusEvent.Kind.ROUTED)
+    assert "Medicines Agency" in routed.message
+
+
+def test_route_sends_goods_no_rule_covers_to_customs_only(
+    agencies: dict[str, Agency], trader_a: Trader, make_submitted_declaration: MakeDeclaration
+) -> None:
+    # Given gold jewellery (HS 7113.19), which no demo rule covers
+    declaration = make_submitted_declaration(trader_a, [("711319", "IT")])
+
+    # When it is routed
+    declaration_route(declaration.pk)
+
+    # Then only customs reviews it
+    assert _tasks_by_agency(declaration) == {"customs": [1]}
+
+
+def test_route_ignores_inactive_rules(
+    agencies: dict[str, Agency], trader_a: Trader, make_submitted_declaration: MakeDeclaration
+) -> None:
+    # Given the medicines rule switched off
+    RoutingRule.objects.filter(agency__code="medicines").update(active=False)
+    declaration = make_submitted_declaration(trader_a, [MEDICAMENTS])
+
+    # When routed
+    declaration_route(declaration.pk)
+
+    # Then medicines gets no review task
+    assert _tasks_by_agency(declaration) == {"customs": [1]}
+
+
+def test_route_twice_creates_nothing_the_second_time(
+    agencies: dict[str, Agency], trader_a: Trader, make_submitted_declaration: MakeDeclaration
+) -> None:
+    # Given a declaration routed once
+    declaration = make_submitted_declaration(trader_a, [COFFEE, MEDICAMENTS])
+    first = declaration_route(declaration.pk)
+    events = declaration.events.count()
+
+    # When the same message is delivered again
+    second = declaration_route(declaration.pk)
+
+    # Then nothing new is created or recorded
+    assert len(first) == 3
+    assert second == []
+    assert ReviewTask.objects.filter(declaration=declaration).count() == 3
+    assert declaration.events.count() == events
+
+
+def test_route_rerun_after_a_crash_before_done_keeps_one_review_per_agency(
+    agencies: dict[str, Agency], trader_a: Trader, make_submitted_declaration: MakeDeclaration
+) -> None:
+    # Given a routed declaration whose outbox row looks pending again, as after a worker
+    # crash between creating the tasks and marking the row done
+    declaration = make_submitted_declaration(trader_a, [COFFEE, MEDICAMENTS])
+    declaration_route(declaration.pk)
+    RoutingOutbox.objects.filter(declaration=declaration).update(done_at=None)
+
+    # When the redelivered message runs the fan-out again
+    created = declaration_route(declaration.pk)
+
+    # Then no review task is duplicated, and the outbox row is done
+    assert created == []
+    assert _tasks_by_agency(declaration) == {
+        "customs": [1, 2],
+        "plant-animal-health": [1],
+        "medicines": [2],
+    }
+    assert RoutingOutbox.objects.get(declaration=declaration).done_at is not None
+
+
+def test_route_of_an_unknown_declaration_does_nothing(agencies: dict[str, Agency]) -> None:
+    assert declaration_route(999_999) == []
+    assert not ReviewTask.objects.exists()
+
+
+# --- review_decide --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def coffee_declaration(trader_a: Trader, make_routed_declaration: MakeDeclaration) -> Declaration:
+    """Routed roasted coffee from Brazil: reviewed by customs and plant and animal health."""
+    return make_routed_declaration(trader_a, [COFFEE])
+
+
+@pytest.mark.parametrize(
+    ("decision", "reason", "field"),
+    [
+        ("maybe", "", "decision"),
+        ("pending", "", "decision"),
+        (REJECTED, "", "reason"),
+        (REJECTED, "   ", "reason"),
+        (INFO, "", "reason"),
+    ],
+)
+def test_decide_refuses_invalid_decisions_and_writes_nothing(
+    coffee_declaration: Declaration,
+    officer_customs: Officer,
+    agency_customs: Agency,
+    decision: str,
+    reason: str,
+    field: str,
+) -> None:
+    # Given the customs review of a routed declaration
+    task = review_of(coffee_declaration, agency_customs)
+
+    # When the officer sends an unknown decision, or rejects / asks without saying why
+    with pytest.raises(DecisionInvalid) as refused:
+        review_decide(
+            user=officer_customs.user, review_id=task.pk, decision=decision, reason=reason
+        )
+
+    # Then the field at fault is named and nothing changed
+    assert set(refused.value.errors) == {field}
+    task.refresh_from_db()
+    assert task.status == ReviewStatus.PENDING
+    assert not coffee_declaration.events.filter(kind=StatusEvent.Kind.AGENCY_DECISION).exists()
+
+
+def test_decide_on_another_agencys_task_is_not_found(
+    coffee_declaration: Declaration,
+    officer_medicines: Officer,
+    trader_a: Trader,
+    outsider: AbstractBaseUser,
+    agency_customs: Agency,
+) -> None:
+    # Given the customs review
+    task = review_of(coffee_declaration, agency_customs)
+
+    # When an officer of another agency, the trader or an outsider decides on it
+    # Then it does not exist for them
+    for user in (officer_medicines.user, trader_a.user, outsider):
+        with pytest.raises(Http404):
+            review_decide(user=user, review_id=task.pk, decision=APPROVED)
+    task.refresh_from_db()
+    assert task.status == ReviewStatus.PENDING
+
+
+def test_approval_by_one_of_two_agencies_keeps_it_under_review(
+    coffee_declaration: Declaration, officer_customs: Officer, agency_customs: Agency
+) -> None:
+    # When customs approves but plant health has not decided
+    task = review_decide(
+        user=officer_customs.user,
+        review_id=review_of(coffee_declaration, agency_customs).pk,
+        decision=APPROVED,
+    )
+
+    # Then the decision is stored with who and when, and the declaration stays under review
+    task.refresh_from_db()
+    assert (task.status, task.decided_by) == (ReviewStatus.APPROVED, officer_customs.user)
+    assert task.decided_at is not None
+    coffee_declaration.refresh_from_db()
+    assert coffee_declaration.status == ClearanceStatus.UNDER_REVIEW
+    event = coffee_declaration.events.get(kind=StatusEvent.Kind.AGENCY_DECISION)
+    assert (event.actor, event.agency, event.to_status) == (
+        officer_customs.user,
+        "Customs",
+        APPROVED,
+    )
+
+
+def test_approval_by_every_agency_clears(
+    coffee_declaration: Declaration,
+    officer_customs: Officer,
+    officer_plant_health: Officer,
+    agency_customs: Agency,
+    agency_plant_health: Agency,
+) -> None:
+    # When both agencies approve
+    for officer, agency in (
+        (officer_customs, agency_customs),
+        (officer_plant_health, agency_plant_health),
+    ):
+        review_decide(
+            user=officer.user,
+            review_id=review_of(coffee_declaration, agency).pk,
+            decision=APPROVED,
+        )
+
+    # Then the declaration is cleared, and the change is in the history, by the last officer
+    coffee_declaration.refresh_from_db()
+    assert coffee_declaration.status == ClearanceStatus.CLEARED
+    change = coffee_declaration.events.filter(kind=StatusEvent.Kind.STATUS_CHANGED).last()
+    assert (change.from_status, change.to_status) == (
+        ClearanceStatus.UNDER_REVIEW,
+        ClearanceStatus.CLEARED,
+    )
+    assert change.actor == officer_plant_health.user
+
+
+def test_rejection_rejects_and_closes_the_declaration(
+    coffee_declaration: Declaration,
+    officer_customs: Officer,
+    officer_plant_health: Officer,
+    agency_customs: Agency,
+    agency_plant_health: Agency,
+) -> None:
+    # Given plant health rejects with a reason
+    review_decide(
+        user=officer_plant_health.user,
+        review_id=review_of(coffee_declaration, agency_plant_health).pk,
+        decision=REJECTED,
+        reason="  No phytosanitary certificate.  ",
+    )
+    coffee_declaration.refresh_from_db()
+    assert coffee_declaration.status == ClearanceStatus.REJECTED
+    assert (
+        review_of(coffee_declaration, agency_plant_health).reason == "No phytosanitary certificate."
+    )
+
+    # When customs then tries to approve
+    customs_task = review_of(coffee_declaration, agency_customs)
+    with pytest.raises(DecisionInvalid) as refused:
+        review_decide(user=officer_customs.user, review_id=customs_task.pk, decision=APPROVED)
+
+    # Then it is refused: the declaration is closed, and the customs task stays pending
+    assert "rejected" in refused.value.errors["decision"]
+    customs_task.refresh_from_db()
+    assert customs_task.status == ReviewStatus.PENDING
+
+
+def test_an_agency_decides_only_once(
+    coffee_declaration: Declaration, officer_customs: Officer, agency_customs: Agency
+) -> None:
+    # Given customs has approved
+    task = review_of(coffee_declaration, agency_customs)
+    review_decide(user=officer_customs.user, review_id=task.pk, decision=APPROVED)
+
+    # When it tries to reject afterwards
+    with pytest.raises(DecisionInvalid) as refused:
+        review_decide(
+            user=officer_customs.user, review_id=task.pk, decision=REJECTED, reason="Changed mind"
+        )
+
+    # Then the first decision stands
+    assert "approved" in refused.value.errors["decision"]
+    task.refresh_from_db()
+    assert task.status == ReviewStatus.APPROVED
+
+
+def test_information_request_waits_for_the_trader_and_others_may_still_decide(
+    coffee_declaration: Declaration,
+    officer_customs: Officer,
+    officer_plant_health: Officer,
+    agency_customs: Agency,
+    agency_plant_health: Agency,
+) -> None:
+    # When plant health asks for information
+    review_decide(
+        user=officer_plant_health.user,
+        review_id=review_of(coffee_declaration, agency_plant_health).pk,
+        decision=INFO,
+        reason="Send the phytosanitary certificate.",
+    )
+
+    # Then the declaration awaits the trader
+    coffee_declaration.refresh_from_db()
+    assert coffee_declaration.status == ClearanceStatus.AWAITING_TRADER
+
+    # And customs can still approve meanwhile, which does not clear it
+    review_decide(
+        user=officer_customs.user,
+        review_id=review_of(coffee_declaration, agency_customs).pk,
+        decision=APPROVED,
+    )
+    coffee_declaration.refresh_from_db()
+    assert coffee_declaration.status == ClearanceStatus.AWAITING_TRADER
+
+
+# --- review_respond -------------------------------------------------------------------------
+
+
+def _ask(declaration: Declaration, officer: Officer, agency: Agency) -> None:
+    review_decide(
+        user=officer.user,
+        review_id=review_of(declaration, agency).pk,
+        decision=INFO,
+        reason="Send the certificate.",
+    )
+
+
+def test_respond_returns_the_questions_to_the_agencies(
+    coffee_declaration: Declaration,
+    trader_a: Trader,
+    officer_customs: Officer,
+    officer_plant_health: Officer,
+    agency_customs: Agency,
+    agency_plant_health: Agency,
+) -> None:
+    # Given customs approved and plant health asked for information
+    review_decide(
+        user=officer_customs.user,
+        review_id=review_of(coffee_declaration, agency_customs).pk,
+        decision=APPROVED,
+    )
+    _ask(coffee_declaration, officer_plant_health, agency_plant_health)
+
+    # When the trader answers
+    declaration = review_respond(
+        user=trader_a.user,
+        declaration_id=coffee_declaration.pk,
+        message=" Certificate PC-2026-118 attached. ",
+    )
+
+    # Then plant health's task is pending again, customs' approval stands, and the
+    # declaration is back under review (not cleared: plant health has not approved)
+    assert review_of(coffee_declaration, agency_plant_health).status == ReviewStatus.PENDING
+    assert review_of(coffee_declaration, agency_customs).status == ReviewStatus.APPROVED
+    declaration.refresh_from_db()
+    assert declaration.status == ClearanceStatus.UNDER_REVIEW
+    answer = declaration.events.get(kind=StatusEvent.Kind.TRADER_RESPONSE)
+    assert (answer.actor, answer.agency, answer.message) == (
+        trader_a.user,
+        "Plant and Animal Health Agency",
+        "Certificate PC-2026-118 attached.",
+    )
+
+
+def test_respond_refuses_an_empty_message(
+    coffee_declaration: Declaration,
+    trader_a: Trader,
+    officer_plant_health: Officer,
+    agency_plant_health: Agency,
+) -> None:
+    _ask(coffee_declaration, officer_plant_health, agency_plant_health)
+
+    with pytest.raises(DecisionInvalid) as refused:
+        review_respond(user=trader_a.user, declaration_id=coffee_declaration.pk, message="  ")
+
+    assert set(refused.value.errors) == {"message"}
+    assert review_of(coffee_declaration, agency_plant_health).status == ReviewStatus.INFO_REQUESTED
+
+
+def test_respond_when_nothing_was_asked_is_refused(
+    coffee_declaration: Declaration, trader_a: Trader
+) -> None:
+    with pytest.raises(DecisionInvalid) as refused:
+        review_respond(user=trader_a.user, declaration_id=coffee_declaration.pk, message="Hello")
+
+    assert "No agency" in refused.value.errors["message"]
+    assert not coffee_declaration.events.filter(kind=StatusEvent.Kind.TRADER_RESPONSE).exists()
+
+
+def test_respond_to_another_companys_declaration_is_not_found(
+    coffee_declaration: Declaration,
+    trader_b: Trader,
+    officer_plant_health: Officer,
+    agency_plant_health: Agency,
+) -> None:
+    # Given company A's declaration awaits information
+    _ask(coffee_declaration, officer_plant_health, agency_plant_health)
+
+    # When the trader of company B answers, or the officer does
+    for user in (trader_b.user, officer_plant_health.user):
+        with pytest.raises(Http404):
+            review_respond(user=user, declaration_id=coffee_declaration.pk, message="Here")
+
+    # Then the question is still open
+    assert review_of(coffee_declaration, agency_plant_health).status == ReviewStatus.INFO_REQUESTED

@@ -1,0 +1,334 @@
+"""Unit tests of ``declarations.services``: drafts, submission, the routing outbox and its
+re-drive (``agencies.tasks.redrive_routing``), and status changes."""
+
+import re
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.utils import timezone
+from kombu.exceptions import OperationalError
+
+from agencies.models import Agency, ReviewTask
+from agencies.tasks import redrive_routing
+from datamodel.issues import IssueCode
+from declarations.models import (
+    ClearanceStatus,
+    Declaration,
+    GoodsItem,
+    RoutingOutbox,
+    StatusEvent,
+    Trader,
+)
+from declarations.mrn import mrn_check_character
+from declarations.services import (
+    ROUTE_TASK,
+    DeclarationInvalid,
+    DeclarationNotEditable,
+    declaration_save_draft,
+    declaration_set_status,
+    declaration_submit,
+    routing_dispatch,
+)
+from singlewindow.celery import app as celery_app
+from tests.conftest import COFFEE, MEDICAMENTS, MakeDeclaration
+from tests.factories import valid_document
+
+DRAFT = {"Declaration": {"FunctionalReferenceID": "LRN-DRAFT-0001", "TypeCode": "IMA"}}
+
+
+def _codes(invalid: DeclarationInvalid) -> set[str]:
+    return {str(issue.code) for issue in invalid.issues}
+
+
+# --- drafts ---------------------------------------------------------------------------------
+
+
+def test_save_draft_stores_what_was_typed_without_lodging_it(trader_a: Trader) -> None:
+    # When the trader saves half a declaration
+    draft = declaration_save_draft(trader=trader_a, document=DRAFT)
+
+    # Then it is a draft of the company, with its LRN and type, and nothing is lodged
+    draft.refresh_from_db()
+    assert (draft.status, draft.company, draft.created_by) == (
+        ClearanceStatus.DRAFT,
+        trader_a.company,
+        trader_a.user,
+    )
+    assert (draft.lrn, draft.type_code, draft.document) == ("LRN-DRAFT-0001", "IM", DRAFT)
+    assert draft.mrn is None and draft.submitted_at is None
+    assert not GoodsItem.objects.exists() and not RoutingOutbox.objects.exists()
+    assert list(draft.events.values_list("kind", flat=True)) == [StatusEvent.Kind.DRAFT_SAVED]
+
+
+def test_save_draft_again_updates_the_same_draft(trader_a: Trader) -> None:
+    # Given a saved draft
+    draft = declaration_save_draft(trader=trader_a, document=DRAFT)
+    changed = {"Declaration": {"FunctionalReferenceID": "LRN-DRAFT-0002", "TypeCode": "EXA"}}
+
+    # When it is saved again with more typed in
+    again = declaration_save_draft(trader=trader_a, document=changed, declaration=draft)
+
+    # Then the same row holds the new content
+    assert again.pk == draft.pk
+    assert Declaration.objects.count() == 1
+    again.refresh_from_db()
+    assert (again.lrn, again.type_code, again.document) == ("LRN-DRAFT-0002", "EX", changed)
+
+
+def test_draft_lrn_is_unique_within_a_company_only(trader_a: Trader, trader_b: Trader) -> None:
+    # Given company A has a draft with an LRN
+    declaration_save_draft(trader=trader_a, document=DRAFT)
+
+    # When company A uses it again, it is refused
+    with pytest.raises(DeclarationInvalid) as refused:
+        declaration_save_draft(trader=trader_a, document=DRAFT)
+    assert _codes(refused.value) == {IssueCode.DUPLICATE_LRN}
+
+    # But company B may use the same LRN
+    declaration_save_draft(trader=trader_b, document=DRAFT)
+    assert Declaration.objects.filter(lrn="LRN-DRAFT-0001").count() == 2
+
+
+def test_another_companys_draft_cannot_be_saved_or_submitted(
+    trader_a: Trader, trader_b: Trader
+) -> None:
+    draft = declaration_save_draft(trader=trader_a, document=DRAFT)
+
+    with pytest.raises(DeclarationNotEditable):
+        declaration_save_draft(trader=trader_b, document=DRAFT, declaration=draft)
+    with pytest.raises(DeclarationNotEditable):
+        declaration_submit(trader=trader_b, document=valid_document(), declaration=draft)
+
+    draft.refresh_from_db()
+    assert (draft.status, draft.document) == (ClearanceStatus.DRAFT, DRAFT)
+
+
+# --- submission -----------------------------------------------------------------------------
+
+
+def test_submit_lodges_the_declaration_with_its_goods_items(
+    trader_a: Trader, django_capture_on_commit_callbacks: Callable[..., Any]
+) -> None:
+    # When a valid declaration of coffee and medicaments is submitted
+    with django_capture_on_commit_callbacks() as callbacks:
+        declaration = declaration_submit(trader=trader_a, document=valid_document())
+
+    # Then it is submitted with an MRN (18 characters, valid check character)
+    declaration.refresh_from_db()
+    assert declaration.status == ClearanceStatus.SUBMITTED
+    assert declaration.submitted_at is not None and declaration.routed_at is None
+    assert re.fullmatch(r"\d{2}GB[0-9A-Z]{13}\d", declaration.mrn)
+    assert declaration.mrn[-1] == mrn_check_character(declaration.mrn[:17])
+    assert (declaration.lrn, declaration.type_code) == ("LRN-2026-000001", "IM")
+    # And its goods items are rows, as routing needs them
+    items = list(declaration.items.values_list("sequence", "hs_code", "origin_country"))
+    assert items == [(1, "090121", "BR"), (2, "300490", "IN")]
+    # And the fan-out waits in the outbox, to be dispatched only once committed
+    assert RoutingOutbox.objects.get(declaration=declaration).done_at is None
+    assert len(callbacks) == 1
+    submitted = declaration.events.get(kind=StatusEvent.Kind.SUBMITTED)
+    assert (submitted.actor, submitted.message) == (trader_a.user, declaration.mrn)
+
+
+def test_submit_routes_to_the_agencies_once_committed(
+    agencies: dict[str, Agency],
+    trader_a: Trader,
+    django_capture_on_commit_callbacks: Callable[..., Any],
+) -> None:
+    # Given a submitted declaration whose transaction has not committed yet
+    with django_capture_on_commit_callbacks() as callbacks:
+        declaration = declaration_submit(trader=trader_a, document=valid_document())
+    assert not ReviewTask.objects.exists()
+
+    # When the commit hook runs (Celery is eager in tests: the task runs right here)
+    for callback in callbacks:
+        callback()
+
+    # Then customs, plant health (coffee) and medicines (medicaments) each have a review
+    codes = ReviewTask.objects.filter(declaration=declaration).values_list(
+        "agency__code", flat=True
+    )
+    assert sorted(codes) == ["customs", "medicines", "plant-animal-health"]
+    declaration.refresh_from_db()
+    assert declaration.status == ClearanceStatus.UNDER_REVIEW
+    assert declaration.routed_at is not None
+
+
+def test_submit_refuses_an_invalid_declaration_and_writes_nothing(
+    trader_a: Trader, django_capture_on_commit_callbacks: Callable[..., Any]
+) -> None:
+    # Given a declaration with a mistyped HS code
+    document = valid_document()
+    items = document["Declaration"]["GoodsShipment"]["GovernmentAgencyGoodsItem"]
+    items[0]["Commodity"]["Classification"][0]["ID"] = "09O121"  # letter O, not zero
+
+    # When it is submitted
+    with django_capture_on_commit_callbacks() as callbacks:
+        with pytest.raises(DeclarationInvalid) as refused:
+            declaration_submit(trader=trader_a, document=document)
+
+    # Then the HS code is named and nothing at all is written or dispatched
+    assert IssueCode.BAD_HS_CODE in _codes(refused.value)
+    assert not Declaration.objects.exists()
+    assert not RoutingOutbox.objects.exists()
+    assert callbacks == []
+
+
+def test_submit_a_draft_lodges_that_draft(trader_a: Trader) -> None:
+    # Given a draft
+    draft = declaration_save_draft(trader=trader_a, document=DRAFT)
+
+    # When it is submitted complete
+    declaration = declaration_submit(trader=trader_a, document=valid_document(), declaration=draft)
+
+    # Then the draft itself became the submitted declaration
+    assert declaration.pk == draft.pk
+    assert Declaration.objects.get().status == ClearanceStatus.SUBMITTED
+
+    # And it cannot be changed any more
+    with pytest.raises(DeclarationNotEditable):
+        declaration_save_draft(trader=trader_a, document=DRAFT, declaration=declaration)
+    with pytest.raises(DeclarationNotEditable):
+        declaration_submit(trader=trader_a, document=valid_document(), declaration=declaration)
+
+
+def test_submit_the_same_lrn_twice_is_refused(trader_a: Trader) -> None:
+    declaration_submit(trader=trader_a, document=valid_document())
+
+    with pytest.raises(DeclarationInvalid) as refused:
+        declaration_submit(trader=trader_a, document=valid_document())
+
+    assert IssueCode.DUPLICATE_LRN in _codes(refused.value)
+    assert Declaration.objects.count() == 1
+
+
+# --- the outbox and its re-drive ------------------------------------------------------------
+
+
+@pytest.fixture
+def broker_down(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Sending the fan-out task fails as kombu fails when Redis does not answer."""
+
+    def refuse(*args: Any, **kwargs: Any) -> None:
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(celery_app.tasks[ROUTE_TASK], "delay", refuse)
+
+
+def test_dispatch_with_the_broker_down_keeps_the_row_pending(
+    agencies: dict[str, Agency],
+    trader_a: Trader,
+    make_submitted_declaration: MakeDeclaration,
+    broker_down: None,
+) -> None:
+    # Given a submitted declaration
+    declaration = make_submitted_declaration(trader_a, [COFFEE])
+
+    # When the dispatch finds Redis down
+    sent = routing_dispatch(declaration.pk)
+
+    # Then it says so, the row stays pending (marked as tried), and nothing is routed
+    assert sent is False
+    outbox = RoutingOutbox.objects.get(declaration=declaration)
+    assert outbox.done_at is None and outbox.last_sent_at is not None
+    assert not ReviewTask.objects.exists()
+
+
+def _age(declaration: Declaration, seconds: int, *, sent: bool = True) -> None:
+    """Make the outbox row of ``declaration`` created (and last sent) ``seconds`` ago."""
+    then = timezone.now() - timedelta(seconds=seconds)
+    RoutingOutbox.objects.filter(declaration=declaration).update(
+        created_at=then, last_sent_at=then if sent else None
+    )
+
+
+def test_redrive_resends_rows_left_pending(
+    agencies: dict[str, Agency], trader_a: Trader, make_submitted_declaration: MakeDeclaration
+) -> None:
+    # Given a declaration whose fan-out message was lost a minute ago
+    lost = make_submitted_declaration(trader_a, [COFFEE])
+    _age(lost, 60)
+
+    # When beat runs the re-drive
+    resent = redrive_routing()
+
+    # Then it was sent again and routed (eager Celery in tests)
+    assert resent == 1
+    outbox = RoutingOutbox.objects.get(declaration=lost)
+    assert outbox.attempts == 1 and outbox.done_at is not None
+    assert ReviewTask.objects.filter(declaration=lost).count() == 2
+
+
+def test_redrive_leaves_young_recently_sent_and_done_rows_alone(
+    agencies: dict[str, Agency],
+    trader_a: Trader,
+    make_submitted_declaration: MakeDeclaration,
+    make_routed_declaration: MakeDeclaration,
+) -> None:
+    # Given a row just written (its message may still be on its way), an old row sent
+    # again a second ago (not yet due), and an old row already done
+    young = make_submitted_declaration(trader_a, [COFFEE])
+    recently_sent = make_submitted_declaration(trader_a, [COFFEE])
+    _age(recently_sent, 60)
+    RoutingOutbox.objects.filter(declaration=recently_sent).update(
+        last_sent_at=timezone.now() - timedelta(seconds=1)
+    )
+    done = make_routed_declaration(trader_a, [MEDICAMENTS])
+    _age(done, 60)
+
+    # When the re-drive runs
+    resent = redrive_routing()
+
+    # Then it sends none of them
+    assert resent == 0
+    assert [o.attempts for o in RoutingOutbox.objects.order_by("pk")] == [0, 0, 0]
+    assert not ReviewTask.objects.filter(declaration__in=[young, recently_sent]).exists()
+
+
+def test_redrive_stops_at_the_first_failure_and_loses_nothing(
+    agencies: dict[str, Agency],
+    trader_a: Trader,
+    make_submitted_declaration: MakeDeclaration,
+    broker_down: None,
+) -> None:
+    # Given two rows left pending while Redis is still down
+    first = make_submitted_declaration(trader_a, [COFFEE])
+    second = make_submitted_declaration(trader_a, [COFFEE])
+    _age(first, 120, sent=False)
+    _age(second, 60, sent=False)
+
+    # When the re-drive runs
+    redrive_routing()
+
+    # Then it tried the oldest once and stopped; both stay pending for the next tick
+    first_row, second_row = (
+        RoutingOutbox.objects.get(declaration=first),
+        RoutingOutbox.objects.get(declaration=second),
+    )
+    assert (first_row.attempts, second_row.attempts) == (1, 0)
+    assert first_row.done_at is None and second_row.done_at is None
+    assert not ReviewTask.objects.exists()
+
+
+# --- status changes -------------------------------------------------------------------------
+
+
+def test_set_status_records_the_change_once(
+    trader_a: Trader, make_submitted_declaration: MakeDeclaration
+) -> None:
+    declaration = make_submitted_declaration(trader_a, [COFFEE])
+
+    changed = declaration_set_status(
+        declaration, ClearanceStatus.UNDER_REVIEW, actor=trader_a.user, message="why"
+    )
+    unchanged = declaration_set_status(declaration, ClearanceStatus.UNDER_REVIEW)
+
+    assert (changed, unchanged) == (True, False)
+    declaration.refresh_from_db()
+    assert declaration.status == ClearanceStatus.UNDER_REVIEW
+    events = declaration.events.filter(kind=StatusEvent.Kind.STATUS_CHANGED)
+    assert [(e.from_status, e.to_status, e.message) for e in events] == [
+        (ClearanceStatus.SUBMITTED, ClearanceStatus.UNDER_REVIEW, "why")
+    ]
