@@ -87,14 +87,19 @@ def declaration_route(declaration_id: int) -> list[ReviewTask]:
         rules = RoutingRule.objects.filter(active=True).select_related("agency")
         customs = Agency.objects.filter(is_customs=True)
         plan = routing_plan(items, declaration.type_code, rules, customs)
-        created = []
-        for agency, agency_items in plan.items():
-            task, was_created = ReviewTask.objects.get_or_create(
-                declaration=declaration, agency=agency
-            )
-            task.items.set(agency_items)
-            if was_created:
-                created.append(task)
+        # The outbox lock makes this the only run; skipping agencies that already have a
+        # task keeps even a manually reset outbox row from creating duplicates.
+        existing = set(declaration.review_tasks.values_list("agency_id", flat=True))
+        created = ReviewTask.objects.bulk_create(
+            ReviewTask(declaration=declaration, agency=agency)
+            for agency in plan
+            if agency.pk not in existing
+        )
+        ReviewTask.items.through.objects.bulk_create(
+            ReviewTask.items.through(reviewtask_id=task.pk, goodsitem_id=item.pk)
+            for task in created
+            for item in plan[task.agency]
+        )
         now = timezone.now()
         outbox.done_at = now
         outbox.save(update_fields=["done_at"])

@@ -37,7 +37,7 @@ def redrive_routing(limit: int = 500) -> int:
     )
     for declaration_id in pending:
         RoutingOutbox.objects.filter(declaration_id=declaration_id).update(
-            attempts=F("attempts") + 1
+            attempts=F("attempts") + 1, last_sent_at=timezone.now()
         )
         if not routing_dispatch(declaration_id):
             break  # broker still down; next beat tick tries again

@@ -20,13 +20,11 @@ Every error answer, here and in ``agencies.api``, has one shape (see ``exception
 ``"warnings": [...]`` when a declaration document was refused by validation.
 """
 
-import importlib
 import json
 import logging
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
-from types import ModuleType
 from typing import Any
 
 from django.conf import settings
@@ -57,6 +55,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from datamodel.dictionary import json_pointer, wco_pointer
 from datamodel.issues import Issue, IssueCode, Severity
+from datamodel.xmlio import declaration_from_xml, declaration_to_xml
 
 from .models import ClearanceStatus, Declaration, DeclarationType, Trader
 from .selectors import access_declaration, declarations_of_company, trader_of
@@ -75,21 +74,6 @@ from .services import (
 )
 
 logger = logging.getLogger(__name__)
-
-
-def _xml_module() -> ModuleType | None:
-    """WCO DM XML import/export (``declaration_from_xml``, ``declaration_to_xml``), or
-    ``None`` while it is not installed: the API then answers XML requests with 415 / 406."""
-    for name in ("datamodel.xmlio", "datamodel.xml"):
-        try:
-            return importlib.import_module(name)
-        except ModuleNotFoundError as missing:
-            if missing.name != name:  # the module is there but broken: say so
-                raise
-    return None
-
-
-wco_xml = _xml_module()
 
 
 # --- errors -------------------------------------------------------------------------------
@@ -351,12 +335,11 @@ class WcoXmlRenderer(BaseRenderer):
         accepted_media_type: str | None = None,
         renderer_context: Mapping[str, Any] | None = None,
     ) -> bytes:
-        assert wco_xml is not None  # only offered when the XML module is installed
-        return wco_xml.declaration_to_xml(data)
+        return declaration_to_xml(data)
 
 
-XML_PARSERS: list[type[BaseParser]] = [WcoXmlParser, WcoXmlTextParser] if wco_xml else []
-XML_RENDERERS: list[type[BaseRenderer]] = [WcoXmlRenderer] if wco_xml else []
+XML_PARSERS: list[type[BaseParser]] = [WcoXmlParser, WcoXmlTextParser]
+XML_RENDERERS: list[type[BaseRenderer]] = [WcoXmlRenderer]
 
 
 # --- base view and permission -------------------------------------------------------------
@@ -427,8 +410,7 @@ def submit_document(
 ) -> Declaration:
     """Lodge a JSON document or WCO DM XML bytes through ``declaration_submit``."""
     if isinstance(body, bytes):
-        assert wco_xml is not None  # the XML parser is only offered when it is installed
-        result = wco_xml.declaration_from_xml(body)
+        result = declaration_from_xml(body)
         if not result.ok:
             raise DeclarationInvalid(result.issues)
         body = result.document
@@ -474,7 +456,7 @@ EXAMPLE_DOCUMENT = {
 }
 DOCUMENT_REQUEST = {
     "application/json": OpenApiTypes.OBJECT,
-    **({"application/xml": OpenApiTypes.BINARY} if wco_xml else {}),
+    "application/xml": OpenApiTypes.BINARY,
 }
 DOCUMENT_EXAMPLES = [
     OpenApiExample("Import declaration", value=EXAMPLE_DOCUMENT, request_only=True),
@@ -600,10 +582,10 @@ class DeclarationDetailView(TraderApiView):
         operation_id="declarations_retrieve",
         summary="One declaration with its document, goods items, agency reviews and history",
         description="`Accept: application/xml` (or `?format=xml`) returns the WCO DM XML of "
-        "a submitted declaration when XML export is installed; otherwise 406.",
+        "a submitted declaration.",
         responses={
             (200, "application/json"): DeclarationDetailSerializer,
-            **({(200, "application/xml"): OpenApiTypes.BINARY} if wco_xml else {}),
+            (200, "application/xml"): OpenApiTypes.BINARY,
             **ERROR_RESPONSES,
             **NOT_FOUND,
             406: OpenApiResponse(ErrorsSerializer, description="XML asked of a draft."),

@@ -177,7 +177,7 @@ def declaration_submit(
                 to_status=ClearanceStatus.SUBMITTED,
                 message=declaration.mrn,
             )
-            RoutingOutbox.objects.create(declaration=declaration)
+            RoutingOutbox.objects.create(declaration=declaration, last_sent_at=now)
             declaration_id = declaration.pk
             transaction.on_commit(lambda: routing_dispatch(declaration_id))
     except IntegrityError:
@@ -190,9 +190,6 @@ def routing_dispatch(declaration_id: int) -> bool:
 
     A failure loses nothing: the outbox row stays pending and ``redrive_routing`` resends it.
     """
-    RoutingOutbox.objects.filter(declaration_id=declaration_id, done_at=None).update(
-        last_sent_at=timezone.now()
-    )
     try:
         celery_app.tasks[ROUTE_TASK].delay(declaration_id)
     except Exception:  # kombu raises many kinds when Redis is unreachable

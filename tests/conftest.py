@@ -21,19 +21,22 @@ Services: tests marked ``services`` need PostgreSQL and Redis (``DATABASE_URL`` 
 """
 
 import os
+import socket
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
 
+import kombu.pools
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.test import override_settings
 from django.utils import timezone
 
+from agencies.management.commands.seed_demo import seed_agencies
 from agencies.models import Agency, Officer, ReviewTask
 from agencies.services import declaration_route
-from agencies.management.commands.seed_demo import seed_agencies
 from declarations.models import (
     ClearanceStatus,
     Company,
@@ -278,7 +281,7 @@ def _submitted_declaration(
         )
         for n, (hs_code, origin) in enumerate(items, start=1)
     )
-    RoutingOutbox.objects.create(declaration=declaration)
+    RoutingOutbox.objects.create(declaration=declaration, last_sent_at=declaration.submitted_at)
     return declaration
 
 
@@ -306,3 +309,41 @@ def make_routed_declaration(db: None, agencies: dict[str, Agency]) -> MakeDeclar
 def review_of(declaration: Declaration, agency: Agency) -> ReviewTask:
     """The review task of ``agency`` on ``declaration``."""
     return ReviewTask.objects.get(declaration=declaration, agency=agency)
+
+
+# --- sending through a real broker ----------------------------------------------------------
+
+
+def _reset_broker_connections() -> None:
+    """Close and forget every cached broker connection and producer pool, so the next send
+    connects to whatever ``broker_url`` says now (Celery and kombu cache them on first use,
+    kombu in process-wide registries keyed by URL)."""
+    kombu.pools.reset()
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
+@contextmanager
+def celery_through_broker(broker_url: str) -> Iterator[None]:
+    """Send tasks through ``broker_url`` for real (not eagerly) inside the block.
+
+    The app read its settings at import and the test session made it eager (see
+    ``tests/conftest.py``); both are restored afterwards.
+    """
+    conf = celery_app.conf
+    saved = (conf.task_always_eager, conf.broker_url)
+    conf.task_always_eager = False
+    conf.broker_url = broker_url
+    _reset_broker_connections()
+    try:
+        yield
+    finally:
+        conf.task_always_eager, conf.broker_url = saved
+        _reset_broker_connections()
+
+
+def closed_port() -> int:
+    """A local TCP port nothing listens on (just released by the OS)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

@@ -7,8 +7,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from pytest_django.fixtures import Settings
 
-from agencies.models import Agency, Officer, ReviewTask, RoutingRule
 from agencies.management.commands.seed_demo import DEFAULT_DEMO_PASSWORD
+from agencies.models import Agency, Officer, ReviewTask, RoutingRule
 from declarations.models import ClearanceStatus, Declaration
 
 

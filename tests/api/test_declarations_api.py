@@ -15,7 +15,7 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from declarations import api as declarations_api
+from datamodel.xmlio import declaration_to_xml
 from declarations.models import ClearanceStatus, Declaration, Trader
 from tests.api.conftest import ApiAs
 from tests.api.helpers import codes_of, errors_of, post_raw, url
@@ -142,7 +142,7 @@ def test_json_numbers_keep_every_digit(
     assert response.status_code == 201, response.content[:3000]
     stored = response.json()["document"]["Declaration"]
     assert stored["InvoiceAmount"]["value"] == "1234567890133.457"
-    assert response.json()["items"][0]["customs_value"] == "1234567890123.46"
+    assert response.json()["items"][0]["customs_value"] == "1234567890123.457"
 
 
 @pytest.mark.parametrize(
@@ -670,21 +670,12 @@ def test_an_invalid_draft_is_refused_on_submit(api_as: ApiAs, trader_a: Trader) 
 
 # --- WCO DM XML -----------------------------------------------------------------------------
 
-xml_installed = pytest.mark.skipif(
-    declarations_api.wco_xml is None, reason="datamodel.xml is not installed"
-)
-xml_missing = pytest.mark.skipif(
-    declarations_api.wco_xml is not None, reason="datamodel.xml is installed"
-)
 
-
-@xml_installed
 def test_a_declaration_is_lodged_as_xml_and_read_back_as_xml(
     api_as: ApiAs, trader_a: Trader, agencies: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    assert declarations_api.wco_xml is not None
     client = api_as(trader_a.user)
-    raw = declarations_api.wco_xml.declaration_to_xml(VALID_DOCUMENT)
+    raw = declaration_to_xml(VALID_DOCUMENT)
 
     with django_capture_on_commit_callbacks(execute=True):
         response = post_raw(client, DECLARATIONS, raw, "application/xml")
@@ -697,7 +688,6 @@ def test_a_declaration_is_lodged_as_xml_and_read_back_as_xml(
     assert b"LRN-2026-000001" in exported.content
 
 
-@xml_installed
 @pytest.mark.parametrize(
     "raw",
     [
@@ -714,21 +704,6 @@ def test_hostile_xml_is_refused_with_400(api_as: ApiAs, trader_a: Trader, raw: b
     assert not Declaration.objects.exists()
 
 
-@xml_missing
-def test_without_the_xml_module_xml_is_415_and_406(
-    api_as: ApiAs, trader_a: Trader, make_submitted_declaration: Any
-) -> None:
-    client = api_as(trader_a.user)
-    declaration = make_submitted_declaration(trader_a, [("090121", "BR")])
-
-    posted = post_raw(client, DECLARATIONS, b"<MetaData/>", "application/xml")
-    exported = client.get(url("declaration-detail", declaration.pk), HTTP_ACCEPT="application/xml")
-
-    assert codes_of(posted, 415) == {"unsupported_media_type"}
-    assert codes_of(exported, 406) == {"not_acceptable"}
-
-
-@xml_installed
 def test_a_draft_has_no_xml(api_as: ApiAs, trader_a: Trader) -> None:
     client = api_as(trader_a.user)
     draft = client.post(
@@ -745,7 +720,7 @@ def test_errors_are_json_even_when_xml_is_asked_for(api_as: ApiAs, trader_a: Tra
         url("declaration-detail", 999_999), HTTP_ACCEPT="application/xml"
     )
 
-    assert codes_of(response, 404 if declarations_api.wco_xml else 406)
+    assert codes_of(response, 404)
 
 
 # --- authentication -------------------------------------------------------------------------

@@ -2,13 +2,12 @@
 re-drive (``agencies.tasks.redrive_routing``), and status changes."""
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.utils import timezone
-from kombu.exceptions import OperationalError
 
 from agencies.models import Agency, ReviewTask
 from agencies.tasks import redrive_routing
@@ -23,7 +22,6 @@ from declarations.models import (
 )
 from declarations.mrn import mrn_check_character
 from declarations.services import (
-    ROUTE_TASK,
     DeclarationInvalid,
     DeclarationNotEditable,
     declaration_save_draft,
@@ -31,8 +29,7 @@ from declarations.services import (
     declaration_submit,
     routing_dispatch,
 )
-from singlewindow.celery import app as celery_app
-from tests.conftest import COFFEE, MEDICAMENTS, MakeDeclaration
+from tests.conftest import COFFEE, MEDICAMENTS, MakeDeclaration, celery_through_broker, closed_port
 from tests.factories import valid_document
 
 DRAFT = {"Declaration": {"FunctionalReferenceID": "LRN-DRAFT-0001", "TypeCode": "IMA"}}
@@ -176,6 +173,27 @@ def test_submit_refuses_an_invalid_declaration_and_writes_nothing(
     assert callbacks == []
 
 
+@pytest.mark.parametrize("function_code", ["13", "14"])
+def test_submit_refuses_amendments_and_cancellations_as_new_declarations(
+    trader_a: Trader, function_code: str
+) -> None:
+    # Given a valid declaration whose function code says amendment (13) or cancellation (14)
+    document = valid_document(FunctionCode=function_code)
+
+    # When it is submitted as a new declaration
+    with pytest.raises(DeclarationInvalid) as refused:
+        declaration_submit(trader=trader_a, document=document)
+
+    # Then the function code is named and nothing is written
+    [issue] = refused.value.issues
+    assert (issue.code, issue.pointer, issue.path) == (
+        IssueCode.NOT_AN_ORIGINAL,
+        "42A/017",
+        "/Declaration/FunctionCode",
+    )
+    assert not Declaration.objects.exists()
+
+
 def test_submit_a_draft_lodges_that_draft(trader_a: Trader) -> None:
     # Given a draft
     draft = declaration_save_draft(trader=trader_a, document=DRAFT)
@@ -208,13 +226,10 @@ def test_submit_the_same_lrn_twice_is_refused(trader_a: Trader) -> None:
 
 
 @pytest.fixture
-def broker_down(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Sending the fan-out task fails as kombu fails when Redis does not answer."""
-
-    def refuse(*args: Any, **kwargs: Any) -> None:
-        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
-
-    monkeypatch.setattr(celery_app.tasks[ROUTE_TASK], "delay", refuse)
+def broker_down() -> Iterator[None]:
+    """Tasks are sent for real, to a Redis address where nothing listens."""
+    with celery_through_broker(f"redis://127.0.0.1:{closed_port()}/0"):
+        yield
 
 
 def test_dispatch_with_the_broker_down_keeps_the_row_pending(

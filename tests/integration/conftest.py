@@ -7,24 +7,19 @@ what production does: messages cross a process boundary and the fan-out commits 
 
 import os
 import re
-import socket
 import subprocess
 import sys
 import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
-import kombu.pools
 import pytest
 import redis
 from django.conf import settings
 from django.db import connection
-
-from singlewindow.celery import app as celery_app
 
 ROOT = Path(__file__).resolve().parents[2]
 # Bounds: generous for a loaded CI machine, small enough that a hang fails fast.
@@ -144,41 +139,6 @@ def celery_worker(django_db_setup: None) -> Iterator[CeleryWorker]:
         yield worker
     finally:
         worker.stop()
-
-
-def _reset_broker_connections() -> None:
-    """Close and forget every cached broker connection and producer pool, so the next send
-    connects to whatever ``broker_url`` says now (Celery and kombu cache them on first use,
-    kombu in process-wide registries keyed by URL)."""
-    kombu.pools.reset()
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
-
-
-@contextmanager
-def celery_through_broker(broker_url: str) -> Iterator[None]:
-    """Send tasks through ``broker_url`` for real (not eagerly) inside the block.
-
-    The app read its settings at import and the test session made it eager (see
-    ``tests/conftest.py``); both are restored afterwards.
-    """
-    conf = celery_app.conf
-    saved = (conf.task_always_eager, conf.broker_url)
-    conf.task_always_eager = False
-    conf.broker_url = broker_url
-    _reset_broker_connections()
-    try:
-        yield
-    finally:
-        conf.task_always_eager, conf.broker_url = saved
-        _reset_broker_connections()
-
-
-def closed_port() -> int:
-    """A local TCP port nothing listens on (just released by the OS)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def wait_until(

@@ -18,9 +18,10 @@ from agencies.tasks import redrive_routing
 from declarations.models import ClearanceStatus, Declaration, RoutingOutbox, Trader
 from declarations.services import ROUTE_TASK, declaration_submit
 from singlewindow.celery import app as celery_app
+from tests.conftest import celery_through_broker, closed_port
 from tests.factories import valid_document
 
-from .conftest import CeleryWorker, celery_through_broker, closed_port, wait_until
+from .conftest import CeleryWorker, wait_until
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
