@@ -55,7 +55,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from datamodel.dictionary import json_pointer, wco_pointer
 from datamodel.issues import Issue, IssueCode, Severity
-from datamodel.xmlio import declaration_from_xml, declaration_to_xml
+from datamodel.xmlio import declaration_to_xml
 
 from .models import ClearanceStatus, Declaration, DeclarationType, Trader
 from .selectors import access_declaration, declarations_of_company, trader_of
@@ -71,6 +71,7 @@ from .services import (
     DeclarationNotEditable,
     declaration_save_draft,
     declaration_submit,
+    declaration_submit_xml,
 )
 
 logger = logging.getLogger(__name__)
@@ -408,12 +409,9 @@ def request_document(request: Request) -> Any:
 def submit_document(
     trader: Trader, body: Any, declaration: Declaration | None = None
 ) -> Declaration:
-    """Lodge a JSON document or WCO DM XML bytes through ``declaration_submit``."""
+    """Lodge a JSON document or WCO DM XML bytes (``declaration_submit`` / ``_xml``)."""
     if isinstance(body, bytes):
-        result = declaration_from_xml(body)
-        if not result.ok:
-            raise DeclarationInvalid(result.issues)
-        body = result.document
+        return declaration_submit_xml(trader=trader, raw=body, declaration=declaration)
     return declaration_submit(trader=trader, document=body, declaration=declaration)
 
 

@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 
 import datamodel
 from datamodel.dictionary import json_pointer, wco_pointer
-from datamodel.issues import Issue, IssueCode
+from datamodel.issues import Issue, IssueCode, ValidationResult
+from datamodel.xmlio import declaration_from_xml
 from singlewindow.celery import app as celery_app
 
 from .models import (
@@ -132,6 +133,25 @@ def declaration_submit(
     result = datamodel.validate_declaration(
         document, lrn_taken=_lrn_taken_checker(trader, declaration)
     )
+    return _lodge(trader, result, declaration)
+
+
+def declaration_submit_xml(
+    *, trader: Trader, raw: bytes, declaration: Declaration | None = None
+) -> Declaration:
+    """As ``declaration_submit`` for a WCO DM XML declaration given as bytes (the
+    ``MetaData`` envelope of DEC-DMS 2, or a bare ``Declaration``): parsed safely, checked
+    against the XSD, converted to the canonical document and validated once
+    (``datamodel.xmlio.declaration_from_xml``). Raises ``DeclarationInvalid`` for anything
+    malformed, hostile, oversize or invalid, with nothing written.
+    """
+    result = declaration_from_xml(raw, lrn_taken=_lrn_taken_checker(trader, declaration))
+    return _lodge(trader, result, declaration)
+
+
+def _lodge(
+    trader: Trader, result: ValidationResult, declaration: Declaration | None
+) -> Declaration:
     if not result.ok:
         raise DeclarationInvalid(result.issues)
     canonical = result.document
