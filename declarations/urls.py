@@ -8,6 +8,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("declarations/", views.declaration_list, name="declaration_list"),
     path("declarations/new/", views.declaration_form, name="declaration_new"),
+    path("declarations/upload/", views.declaration_upload, name="declaration_upload"),
     path("declarations/<int:pk>/", views.declaration_detail, name="declaration_detail"),
     path("declarations/<int:pk>/edit/", views.declaration_form, name="declaration_edit"),
+    path("declarations/<int:pk>/xml/", views.declaration_xml, name="declaration_xml"),
 ]

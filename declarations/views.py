@@ -1,11 +1,12 @@
-"""Trader pages: the home redirect, the company's declarations, the declaration form (new
-declaration or draft) and the declaration page.
+"""Trader pages: the home redirect, the company's declarations (with the WCO DM XML upload),
+the declaration form (new declaration or draft), the declaration page and its XML download.
 
 Views are thin: they parse the form, call one service of ``declarations.services`` and
 render. All validation happens in the service (through ``datamodel``); the issues it
 returns are put back next to the fields by ``DeclarationEntry.add_issues``.
 """
 
+import re
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -13,14 +14,26 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from datamodel.xmlio import declaration_to_xml
 
 from . import selectors, services
-from .forms import DeclarationEntry, InformationResponseForm, header_rows, item_rows
+from .forms import (
+    DeclarationEntry,
+    InformationResponseForm,
+    XmlUploadForm,
+    XmlUploadHandler,
+    header_rows,
+    item_rows,
+)
 from .models import ClearanceStatus, Declaration, Trader
 
 View = Callable[..., HttpResponse]
@@ -58,13 +71,60 @@ def trader_required(view: View) -> View:
 
 @trader_required
 def declaration_list(request: HttpRequest) -> HttpResponse:
-    """The declarations of the trader's company, newest first."""
+    """The declarations of the trader's company, newest first, and the XML upload form."""
+    return _render_list(request, XmlUploadForm())
+
+
+def _render_list(request: HttpRequest, upload: XmlUploadForm, *, status: int = 200) -> HttpResponse:
     declarations = selectors.declarations_of_company(request.user)
     return render(
         request,
         "declarations/declaration_list.html",
-        {"declarations": declarations, "company": request.user.trader.company},
+        {
+            "declarations": declarations,
+            "company": request.user.trader.company,
+            "upload": upload,
+            "upload_problems": upload.problems(),
+        },
+        status=status,
     )
+
+
+@csrf_exempt
+@trader_required
+@require_POST
+def declaration_upload(request: HttpRequest) -> HttpResponse:
+    """Lodge a WCO DEC-DMS 2 declaration uploaded as an XML file.
+
+    Accepted: to the declaration page with its LRN and MRN. Refused (no file, over the size
+    limit, or any issue of ``declaration_submit_xml``): the list page again, 422, with the
+    reasons listed and nothing saved.
+    """
+    # The upload handler must be set before anything parses the body, and the CSRF
+    # middleware would (reading the token from request.POST): this view is exempt from
+    # the middleware and checks the token itself, after the handler is in place.
+    request.upload_handlers = [XmlUploadHandler(request)]
+    return _declaration_upload(request)
+
+
+@csrf_protect
+def _declaration_upload(request: HttpRequest) -> HttpResponse:
+    upload = XmlUploadForm(request.POST, request.FILES)
+    if not upload.is_valid():
+        return _render_list(request, upload, status=422)
+    try:
+        declaration = services.declaration_submit_xml(
+            trader=request.user.trader, raw=upload.xml_bytes()
+        )
+    except services.DeclarationInvalid as invalid:
+        upload.refuse(invalid.issues)
+        return _render_list(request, upload, status=422)
+    messages.success(
+        request,
+        _("Declaration %(lrn)s lodged from XML: MRN %(mrn)s.")
+        % {"lrn": declaration.lrn, "mrn": declaration.mrn},
+    )
+    return redirect("declaration_detail", pk=declaration.pk)
 
 
 @trader_required
@@ -147,6 +207,38 @@ def declaration_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "declarations/declaration_detail.html",
         declaration_page_context(declaration),
     )
+
+
+# What may stand in a download's file name: the MRN is [0-9A-Z], the LRN is the trader's.
+_UNSAFE_FILENAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def xml_filename(declaration: Declaration) -> str:
+    """``<MRN or LRN>.xml``, with anything but letters, digits, ``.``, ``_`` and ``-``
+    replaced, so that the name is safe in a header and on any file system."""
+    reference = _UNSAFE_FILENAME.sub("_", declaration.mrn or declaration.lrn).strip("._")[:64]
+    return f"{reference or f'declaration-{declaration.pk}'}.xml"
+
+
+@trader_required
+@require_GET
+@never_cache
+def declaration_xml(request: HttpRequest, pk: int) -> HttpResponse:
+    """The lodged declaration as WCO DEC-DMS 2 XML (the ``MetaData`` envelope), as a file.
+
+    Another company's declaration is a 404, and so is a draft: a draft has not been
+    validated, so there is no declaration to export yet (the page offers no link for it).
+    """
+    declaration = selectors.access_declaration(request.user, pk)
+    if declaration.status == ClearanceStatus.DRAFT:
+        raise Http404("A draft has no XML")
+    response = HttpResponse(
+        declaration_to_xml(declaration.document), content_type="application/xml"
+    )
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=xml_filename(declaration)
+    )
+    return response
 
 
 def declaration_page_context(
