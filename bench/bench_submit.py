@@ -62,7 +62,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
     parser.add_argument("--redis-url", default=DEFAULT_REDIS_URL)
     parser.add_argument("--url", help="an already running portal: start nothing")
-    parser.add_argument("--token", help="API token of a trader (with --url)")
+    parser.add_argument(
+        "--token", help="API token of a trader (with --url); its company is the declarant"
+    )
     parser.add_argument("--timeout", type=float, default=600, help="seconds to wait for routing")
     args = parser.parse_args()
     if not 1 <= args.k <= 999:
@@ -223,6 +225,18 @@ def bench_trader_token() -> str:
     return Token.objects.get_or_create(user=user)[0].key
 
 
+def declarant_of(token: str) -> dict[str, str]:
+    """The ``Declarant`` element of the token's trader's company: the portal refuses a
+    declaration in any other name (``declarant_not_submitter``). Without ``--url`` this is
+    the demo company (``seed_demo.DEMO_COMPANY``, the declarant of ``VALID_DOCUMENT``)."""
+    from declarations.models import Trader
+
+    trader = Trader.objects.select_related("company").filter(user__auth_token__key=token).first()
+    if trader is None:
+        raise SystemExit("--token is not the API token of a trader in --database-url")
+    return {"ID": trader.company.eori, "Name": trader.company.name}
+
+
 # --- the load -------------------------------------------------------------------------------
 
 # (HS code, origin, description): coffee from Brazil, medicaments from India, laptops from
@@ -234,11 +248,12 @@ GOODS = [
 ]
 
 
-def build_document(lrn: str, k: int) -> dict[str, Any]:
-    """``tests.factories.VALID_DOCUMENT`` (the API's canonical body) with k goods items."""
+def build_document(lrn: str, k: int, declarant: dict[str, str]) -> dict[str, Any]:
+    """``tests.factories.VALID_DOCUMENT`` (the API's canonical body) with k goods items,
+    lodged by ``declarant`` (the submitting trader's company)."""
     from tests.factories import valid_document
 
-    document = valid_document(FunctionalReferenceID=lrn)
+    document = valid_document(FunctionalReferenceID=lrn, Declarant=declarant)
     template = document["Declaration"]["GoodsShipment"]["GovernmentAgencyGoodsItem"][0]
     items = []
     for n in range(1, k + 1):
@@ -348,8 +363,10 @@ def main() -> None:
             setup_django(args.database_url, args.redis_url)
             token = bench_trader_token()
         prefix = f"B{uuid.uuid4().hex[:6].upper()}-"
+        declarant = declarant_of(token)
         bodies = [
-            json.dumps(build_document(f"{prefix}{i:06d}", args.k)).encode() for i in range(args.n)
+            json.dumps(build_document(f"{prefix}{i:06d}", args.k, declarant)).encode()
+            for i in range(args.n)
         ]
         print(f"Submitting {args.n} declarations with {args.clients} clients to {base_url}")
         started = time.perf_counter()

@@ -52,6 +52,10 @@ class IssueCode(StrEnum):
     # Lodging: the portal takes original declarations (WCO 017 = 9) as new declarations;
     # amendments (13) and cancellations (14) act on a lodged one.
     NOT_AN_ORIGINAL = "not_an_original"
+    # Lodging: the declarant (WCO DM R123 Declarant/ID, UCC Annex B DE 3/17-3/18) is the
+    # economic operator who lodges, i.e. the logged-in trader's company; a representative
+    # lodges in its own name and names the party it represents (Agent/FunctionCode, DE 3/21).
+    DECLARANT_NOT_SUBMITTER = "declarant_not_submitter"
     # Stage 2: business rules.
     BAD_LRN = "bad_lrn"
     DUPLICATE_LRN = "duplicate_lrn"

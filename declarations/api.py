@@ -522,8 +522,10 @@ class DeclarationCollectionView(TraderApiView):
             "The body is the canonical WCO DM JSON document (`application/json`, "
             '`{"Declaration": {...}}`) or a WCO DM XML declaration (`application/xml`, '
             "when XML import is installed). It is validated as a whole: a refusal lists every "
-            "problem, each with its WCO pointer (`pointer`) and JSON pointer (`path`). On "
-            "success the declaration gets an MRN and is routed to the agencies concerned."
+            "problem, each with its WCO pointer (`pointer`) and JSON pointer (`path`). The "
+            "declarant (`Declaration/Declarant/ID`, 42A/57B/R123) must be the EORI of the "
+            "trader's company (`declarant_not_submitter` otherwise). On success the "
+            "declaration gets an MRN and is routed to the agencies concerned."
         ),
         request=DOCUMENT_REQUEST,
         examples=[*DOCUMENT_EXAMPLES, INVALID_EXAMPLE],

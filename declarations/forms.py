@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from datamodel.issues import Issue, Severity
 from datamodel.xmlio import MAX_BYTES as MAX_XML_BYTES
 
-from .models import DeclarationType
+from .models import Company, DeclarationType
 
 Path = tuple[str | int, ...]
 
@@ -237,6 +237,10 @@ class DeclarationHeaderForm(PortalForm):
         )
         self.fields["exit_office"].help_text = _(
             "Exports only: the office where the goods leave, e.g. GB000040 (Dover)."
+        )
+        self.fields["declarant_id"].help_text = _(
+            "The EORI of your company, which lodges the declaration, also when it acts for "
+            "the importer or exporter."
         )
 
 
@@ -491,6 +495,8 @@ class DeclarationEntry:
     ``data`` is the POST (bound) or ``None``; ``document`` (a draft's stored document) fills
     an unbound form and is the base that a bound form is written over, so elements the form
     does not show (entered through the API, say) survive an edit in the browser.
+    ``declarant``: the trader's company, to fill in as the declarant of a new declaration
+    (the service refuses any other declarant; the field stays editable like the rest).
     """
 
     def __init__(
@@ -498,11 +504,14 @@ class DeclarationEntry:
         data: QueryDict | None = None,
         *,
         document: dict[str, Any] | None = None,
+        declarant: Company | None = None,
         add_item: bool = False,
     ) -> None:
         # A draft stored through the API may hold anything; only an object is built on.
         self.base = copy.deepcopy(document) if isinstance(document, dict) else {}
         header, items = document_initial(document)
+        if document is None and declarant is not None:
+            header = {"declarant_id": declarant.eori, "declarant_name": declarant.name}
         if data is not None and add_item:
             # Without JavaScript the "Add item" button posts the form: show one more row.
             data = data.copy()

@@ -52,6 +52,52 @@ def _not_an_original_issue(function_code: str) -> Issue:
     )
 
 
+def _declarant_issues(declarant_id: str, company_eori: str) -> list[Issue]:
+    """The declarant (WCO DM R123, DE 3/17-3/18: who lodges, on its own account or as the
+    representative whose status ``Agent/FunctionCode`` gives) must be the trader's company:
+    the login says who lodges, and a declaration in another operator's name would make that
+    operator answerable for it. EORIs are compared without surrounding blanks or case."""
+    parts = ("Declaration", "Declarant", "ID")
+    if not declarant_id:
+        return [
+            Issue(
+                code=IssueCode.REQUIRED,
+                pointer=wco_pointer(parts),
+                path=json_pointer(parts),
+                message=_(
+                    "Declarant ID (EORI) is required: lodge the declaration as your company "
+                    "(%(company)s)."
+                )
+                % {"company": company_eori},
+            )
+        ]
+    if declarant_id.strip().casefold() != company_eori.strip().casefold():
+        return [
+            Issue(
+                code=IssueCode.DECLARANT_NOT_SUBMITTER,
+                pointer=wco_pointer(parts),
+                path=json_pointer(parts),
+                message=_(
+                    "The declarant %(declarant)s is not your company (%(company)s). Lodge "
+                    "declarations as your own company; name the importer or exporter you "
+                    "represent in their own fields."
+                )
+                % {"declarant": declarant_id.strip(), "company": company_eori},
+            )
+        ]
+    return []
+
+
+def _lodging_issues(trader: Trader, summary: datamodel.DeclarationSummary) -> list[Issue]:
+    """The portal's own rules on a declaration the datamodel found valid, all at once:
+    a new original declaration (WCO 017 = 9), lodged by the trader's company."""
+    issues: list[Issue] = []
+    if summary.function_code != ORIGINAL_FUNCTION_CODE:
+        issues.append(_not_an_original_issue(summary.function_code))
+    issues += _declarant_issues(summary.declarant_id, trader.company.eori)
+    return issues
+
+
 class DeclarationInvalid(Exception):
     """The declaration was refused; ``issues`` says why, field by field."""
 
@@ -156,8 +202,10 @@ def _lodge(
         raise DeclarationInvalid(result.issues)
     canonical = result.document
     summary = datamodel.declaration_summary(canonical)
-    if summary.function_code != ORIGINAL_FUNCTION_CODE:
-        raise DeclarationInvalid([_not_an_original_issue(summary.function_code)])
+    lodging_issues = _lodging_issues(trader, summary)
+    if lodging_issues:
+        # The datamodel's warnings still hold; the trader sees everything in one answer.
+        raise DeclarationInvalid([*lodging_issues, *result.warnings])
     rows = datamodel.goods_item_rows(canonical)
     now = timezone.now()
     try:

@@ -130,8 +130,9 @@ def _declaration_upload(request: HttpRequest) -> HttpResponse:
 @trader_required
 @require_http_methods(["GET", "POST"])
 def declaration_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    """File a new declaration (``pk`` ``None``) or edit a draft: "Save draft" stores it
-    unvalidated, "Submit" lodges it through ``declaration_submit``."""
+    """File a new declaration (``pk`` ``None``, the trader's company filled in as the
+    declarant) or edit a draft: "Save draft" stores it unvalidated, "Submit" lodges it
+    through ``declaration_submit``."""
     trader: Trader = request.user.trader
     draft = selectors.access_declaration(request.user, pk) if pk is not None else None
     if draft is not None and draft.status != ClearanceStatus.DRAFT:
@@ -140,7 +141,8 @@ def declaration_form(request: HttpRequest, pk: int | None = None) -> HttpRespons
     document = draft.document if draft is not None else None
 
     if request.method == "GET":
-        return _render_form(request, DeclarationEntry(document=document), draft)
+        entry = DeclarationEntry(document=document, declarant=trader.company)
+        return _render_form(request, entry, draft)
 
     action = request.POST.get("action", "")
     entry = DeclarationEntry(request.POST, document=document, add_item=action == "add_item")

@@ -3,7 +3,11 @@
 The cast (each a fixture; users log in with ``tests.factories.PASSWORD``):
 
 - ``trader_a`` / ``trader_b``: ``Trader`` profiles of two different companies
-  (``company_a`` is the declarant of ``tests.factories.VALID_DOCUMENT``, GB123456789000);
+  (``company_a`` is the declarant of ``tests.factories.VALID_DOCUMENT``, GB123456789000;
+  a trader may lodge only in its own company's name, so ``trader_b`` lodges documents with
+  ``tests.factories.declarant(company_b)``);
+- ``trader_tt``: a trader of ``company_tt``, the declarant of HMRC's trade test sample
+  ``TT_IM001b.xml`` (GB603202734852), so that the real sample can be lodged as it is;
 - ``agency_customs`` (``is_customs``), ``agency_plant_health``, ``agency_medicines``,
   ``agency_chemicals``, ``agency_standards``, with the demo's routing rules (``agencies``
   builds them all with ``seed_demo.seed_agencies``);
@@ -231,6 +235,22 @@ def trader_a(company_a: Company) -> Trader:
 @pytest.fixture
 def trader_b(company_b: Company) -> Trader:
     return TraderFactory(company=company_b, user=UserFactory(username="trader.b"))
+
+
+# The declarant (Declaration/Declarant/ID) of the shared HMRC sample TT_IM001b.xml.
+TT_IM001B_DECLARANT = "GB603202734852"
+
+
+@pytest.fixture
+def company_tt(db: None) -> Company:
+    """The declarant of the HMRC trade test sample ``TT_IM001b.xml`` (read in place, never
+    edited): only a trader of this company may lodge the sample."""
+    return CompanyFactory(eori=TT_IM001B_DECLARANT, name="Trade Test Declarant Ltd")
+
+
+@pytest.fixture
+def trader_tt(company_tt: Company) -> Trader:
+    return TraderFactory(company=company_tt, user=UserFactory(username="trader.tt"))
 
 
 @pytest.fixture

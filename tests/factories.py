@@ -134,3 +134,9 @@ def valid_document(**header: Any) -> dict[str, Any]:
     doc = copy.deepcopy(VALID_DOCUMENT)
     doc["Declaration"].update(header)
     return doc
+
+
+def declarant(company: Company) -> dict[str, str]:
+    """The ``Declarant`` element naming ``company``: a trader may lodge only as its own
+    company, e.g. ``valid_document(Declarant=declarant(trader_b.company))``."""
+    return {"ID": company.eori, "Name": company.name}

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -19,7 +20,7 @@ from datamodel.xmlio import declaration_to_xml
 from declarations.models import ClearanceStatus, Declaration, Trader
 from tests.api.conftest import ApiAs
 from tests.api.helpers import codes_of, errors_of, post_raw, url
-from tests.factories import PASSWORD, VALID_DOCUMENT, valid_document
+from tests.factories import PASSWORD, VALID_DOCUMENT, declarant, valid_document
 
 DECLARATIONS = "/api/v1/declarations/"
 ITEM_1 = "/Declaration/GoodsShipment/GovernmentAgencyGoodsItem/0"
@@ -117,6 +118,10 @@ def test_unicode_text_is_stored_intact(
     assert response.json()["items"][0]["description"] == text
 
 
+@pytest.mark.skipif(
+    connection.vendor == "sqlite",
+    reason="SQLite keeps decimal columns as 15-digit floats; the suite's PostgreSQL keeps all",
+)
 def test_json_numbers_keep_every_digit(
     api_as: ApiAs, trader_a: Trader, agencies: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
@@ -304,8 +309,84 @@ def test_another_company_may_use_the_same_lrn(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     capture = django_capture_on_commit_callbacks
+    theirs = valid_document(Declarant=declarant(trader_b.company))  # same LRN, B declares
     assert when_submitted(api_as(trader_a.user), VALID_DOCUMENT, capture).status_code == 201
-    assert when_submitted(api_as(trader_b.user), VALID_DOCUMENT, capture).status_code == 201
+    assert when_submitted(api_as(trader_b.user), theirs, capture).status_code == 201
+
+
+# --- the declarant is the trader's company ------------------------------------------------
+
+NOT_COMPANY_B = (
+    "The declarant GB123456789000 is not your company (GB987654321000). Lodge declarations "
+    "as your own company; name the importer or exporter you represent in their own fields."
+)
+
+
+def test_a_declaration_in_another_companys_name_is_refused(
+    api_as: ApiAs, trader_a: Trader, trader_b: Trader
+) -> None:
+    # Given trader B and a valid document whose declarant is company A
+    client = api_as(trader_b.user)
+
+    # When B posts it
+    response = client.post(DECLARATIONS, VALID_DOCUMENT, format="json")
+
+    # Then it is refused at the declarant ID with both EORIs named, and nothing is stored
+    assert errors_of(response, 400) == [
+        {
+            "code": "declarant_not_submitter",
+            "severity": "error",
+            "pointer": "42A/57B/R123",
+            "path": "/Declaration/Declarant/ID",
+            "message": NOT_COMPANY_B,
+        }
+    ]
+    assert not Declaration.objects.exists()
+
+
+def test_an_xml_declaration_in_another_companys_name_is_refused(
+    api_as: ApiAs, trader_b: Trader
+) -> None:
+    raw = declaration_to_xml(VALID_DOCUMENT)
+
+    response = post_raw(api_as(trader_b.user), DECLARATIONS, raw, "application/xml")
+
+    errors = errors_of(response, 400)
+    assert [(e["code"], e["pointer"], e["path"]) for e in errors] == [
+        ("declarant_not_submitter", "42A/57B/R123", "/Declaration/Declarant/ID")
+    ]
+    assert not Declaration.objects.exists()
+
+
+def test_a_draft_in_another_companys_name_is_stored_but_not_lodged(
+    api_as: ApiAs, trader_b: Trader
+) -> None:
+    # Given trader B's draft naming company A as declarant (a draft may hold anything)
+    client = api_as(trader_b.user)
+    draft = client.post(url("declaration-drafts"), VALID_DOCUMENT, format="json")
+    assert draft.status_code == 201, draft.content[:3000]
+
+    # When B submits it
+    response = client.post(url("declaration-submit", draft.json()["id"]))
+
+    # Then it is refused at the declarant ID and stays a draft
+    errors = errors_of(response, 400)
+    assert [(e["code"], e["pointer"]) for e in errors] == [
+        ("declarant_not_submitter", "42A/57B/R123")
+    ]
+    assert Declaration.objects.get().status == ClearanceStatus.DRAFT
+
+
+def test_a_declaration_without_declarant_is_refused(api_as: ApiAs, trader_a: Trader) -> None:
+    document = given_a_document(lambda d: d.pop("Declarant"))
+
+    response = api_as(trader_a.user).post(DECLARATIONS, document, format="json")
+
+    errors = errors_of(response, 400)
+    assert [(e["code"], e["pointer"], e["path"]) for e in errors] == [
+        ("required", "42A/57B/R123", "/Declaration/Declarant/ID")
+    ]
+    assert not Declaration.objects.exists()
 
 
 @pytest.mark.parametrize(

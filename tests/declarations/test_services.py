@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from agencies.models import Agency, ReviewTask
 from agencies.tasks import redrive_routing
-from datamodel.issues import IssueCode
+from datamodel.issues import IssueCode, Severity
+from datamodel.xmlio import declaration_to_xml
 from declarations.models import (
     ClearanceStatus,
     Declaration,
@@ -27,10 +28,11 @@ from declarations.services import (
     declaration_save_draft,
     declaration_set_status,
     declaration_submit,
+    declaration_submit_xml,
     routing_dispatch,
 )
 from tests.conftest import COFFEE, MEDICAMENTS, MakeDeclaration, celery_through_broker, closed_port
-from tests.factories import valid_document
+from tests.factories import declarant, valid_document
 
 DRAFT = {"Declaration": {"FunctionalReferenceID": "LRN-DRAFT-0001", "TypeCode": "IMA"}}
 
@@ -96,7 +98,11 @@ def test_another_companys_draft_cannot_be_saved_or_submitted(
     with pytest.raises(DeclarationNotEditable):
         declaration_save_draft(trader=trader_b, document=DRAFT, declaration=draft)
     with pytest.raises(DeclarationNotEditable):
-        declaration_submit(trader=trader_b, document=valid_document(), declaration=draft)
+        declaration_submit(
+            trader=trader_b,
+            document=valid_document(Declarant=declarant(trader_b.company)),
+            declaration=draft,
+        )
 
     draft.refresh_from_db()
     assert (draft.status, draft.document) == (ClearanceStatus.DRAFT, DRAFT)
@@ -192,6 +198,130 @@ def test_submit_refuses_amendments_and_cancellations_as_new_declarations(
         "/Declaration/FunctionCode",
     )
     assert not Declaration.objects.exists()
+
+
+def _nothing_written() -> bool:
+    return not (
+        Declaration.objects.exists()
+        or GoodsItem.objects.exists()
+        or StatusEvent.objects.exists()
+        or RoutingOutbox.objects.exists()
+    )
+
+
+def test_submit_refuses_a_declaration_in_another_companys_name(
+    trader_b: Trader, django_capture_on_commit_callbacks: Callable[..., Any]
+) -> None:
+    # Given trader B and a valid declaration whose declarant is company A (GB123456789000)
+    document = valid_document()
+
+    # When B submits it
+    with django_capture_on_commit_callbacks() as callbacks:
+        with pytest.raises(DeclarationInvalid) as refused:
+            declaration_submit(trader=trader_b, document=document)
+
+    # Then the declarant ID is named, with both EORIs, and nothing is written or dispatched
+    [issue] = refused.value.issues
+    assert (issue.code, issue.severity, issue.pointer, issue.path) == (
+        IssueCode.DECLARANT_NOT_SUBMITTER,
+        Severity.ERROR,
+        "42A/57B/R123",
+        "/Declaration/Declarant/ID",
+    )
+    assert issue.message == (
+        "The declarant GB123456789000 is not your company (GB987654321000). Lodge "
+        "declarations as your own company; name the importer or exporter you represent in "
+        "their own fields."
+    )
+    assert _nothing_written()
+    assert callbacks == []
+
+
+def test_submit_xml_refuses_a_declaration_in_another_companys_name(trader_b: Trader) -> None:
+    # Given the valid declaration of company A as WCO DM XML
+    raw = declaration_to_xml(valid_document())
+
+    # When trader B lodges the file
+    with pytest.raises(DeclarationInvalid) as refused:
+        declaration_submit_xml(trader=trader_b, raw=raw)
+
+    # Then it is refused at the declarant ID, like JSON, with nothing written
+    assert [(i.code, i.pointer, i.path) for i in refused.value.issues] == [
+        (IssueCode.DECLARANT_NOT_SUBMITTER, "42A/57B/R123", "/Declaration/Declarant/ID")
+    ]
+    assert _nothing_written()
+
+
+@pytest.mark.parametrize(
+    "declarant_element",
+    [
+        pytest.param(None, id="no-declarant"),
+        pytest.param({"Name": "Example Importers Ltd"}, id="declarant-without-id"),
+    ],
+)
+def test_submit_refuses_a_declaration_without_declarant(
+    trader_a: Trader, declarant_element: dict[str, str] | None
+) -> None:
+    # Given a valid declaration with no declarant ID (the datamodel does not require one)
+    document = valid_document()
+    del document["Declaration"]["Declarant"]
+    if declarant_element is not None:
+        document["Declaration"]["Declarant"] = declarant_element
+
+    # When it is submitted
+    with pytest.raises(DeclarationInvalid) as refused:
+        declaration_submit(trader=trader_a, document=document)
+
+    # Then the declarant ID is required, the message names the trader's company's EORI
+    [issue] = refused.value.issues
+    assert (issue.code, issue.pointer, issue.path) == (
+        IssueCode.REQUIRED,
+        "42A/57B/R123",
+        "/Declaration/Declarant/ID",
+    )
+    assert "GB123456789000" in issue.message
+    assert _nothing_written()
+
+
+def test_the_declarant_is_compared_without_case_or_surrounding_blanks(trader_a: Trader) -> None:
+    document = valid_document(Declarant={"ID": "  gb123456789000 ", "Name": "Example Ltd"})
+
+    declaration = declaration_submit(trader=trader_a, document=document)
+
+    assert declaration.status == ClearanceStatus.SUBMITTED
+
+
+def test_every_lodging_issue_is_given_at_once(trader_b: Trader) -> None:
+    # Given an amendment (13) in company A's name
+    document = valid_document(FunctionCode="13")
+
+    # When trader B submits it as a new declaration
+    with pytest.raises(DeclarationInvalid) as refused:
+        declaration_submit(trader=trader_b, document=document)
+
+    # Then both the function code and the declarant are named
+    assert [i.code for i in refused.value.issues] == [
+        IssueCode.NOT_AN_ORIGINAL,
+        IssueCode.DECLARANT_NOT_SUBMITTER,
+    ]
+    assert _nothing_written()
+
+
+def test_a_draft_may_name_any_declarant_until_it_is_submitted(trader_b: Trader) -> None:
+    # Given trader B saves a draft in company A's name (drafts are not validated)
+    draft = declaration_save_draft(trader=trader_b, document=valid_document())
+
+    # When B submits it as it is, it is refused and stays a draft
+    with pytest.raises(DeclarationInvalid) as refused:
+        declaration_submit(trader=trader_b, document=draft.document, declaration=draft)
+    assert _codes(refused.value) == {IssueCode.DECLARANT_NOT_SUBMITTER}
+    draft.refresh_from_db()
+    assert (draft.status, draft.mrn) == (ClearanceStatus.DRAFT, None)
+
+    # But once B names its own company, it is lodged
+    document = valid_document(Declarant=declarant(trader_b.company))
+    lodged = declaration_submit(trader=trader_b, document=document, declaration=draft)
+    assert (lodged.pk, lodged.status) == (draft.pk, ClearanceStatus.SUBMITTED)
 
 
 def test_submit_a_draft_lodges_that_draft(trader_a: Trader) -> None:

@@ -2,8 +2,9 @@
 page, through the Django test client.
 
 The accepted sample is a real HMRC DEC-DMS 2 declaration read in place from the shared
-samples (its LRN, declarant and parties are HMRC's test data, not the trader's company):
-import of shavers (HS 8510), so customs and the standards agency review it.
+samples (its LRN and parties are HMRC's test data): import of shavers (HS 8510), so customs
+and the standards agency review it. Its declarant is GB603202734852, so it is lodged by
+``trader_tt``, a trader of that company; any other company is refused.
 """
 
 import os
@@ -140,10 +141,10 @@ def test_upload_answers_only_post(trader_a: Trader) -> None:
     assert logged_in(trader_a.user).get(UPLOAD).status_code == 405
 
 
-def test_upload_checks_the_csrf_token(trader_a: Trader, agencies: Any) -> None:
+def test_upload_checks_the_csrf_token(trader_tt: Trader, agencies: Any) -> None:
     # Given a browser-like client that enforces CSRF, logged in and on the list page
     client = Client(enforce_csrf_checks=True)
-    client.force_login(trader_a.user)
+    client.force_login(trader_tt.user)
     client.get(LIST)
     token = client.cookies["csrftoken"].value
 
@@ -161,10 +162,10 @@ def test_upload_checks_the_csrf_token(trader_a: Trader, agencies: Any) -> None:
 
 
 def test_uploaded_sample_is_lodged_with_its_goods_items_and_routed(
-    trader_a: Trader, agencies: Any, django_capture_on_commit_callbacks: Any
+    trader_tt: Trader, agencies: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    # Given a trader and a real DEC-DMS 2 declaration that passes validation
-    client = logged_in(trader_a.user)
+    # Given a real DEC-DMS 2 declaration that passes validation, and a trader of its declarant
+    client = logged_in(trader_tt.user)
 
     # When the trader uploads it
     with django_capture_on_commit_callbacks(execute=True):
@@ -174,7 +175,7 @@ def test_uploaded_sample_is_lodged_with_its_goods_items_and_routed(
     declaration = Declaration.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("declaration_detail", args=[declaration.pk])
-    assert declaration.company == trader_a.company
+    assert declaration.company == trader_tt.company
     assert declaration.lrn == SAMPLE_LRN
     assert declaration.mrn
     assert declaration.type_code == "IM"
@@ -196,9 +197,9 @@ def test_uploaded_sample_is_lodged_with_its_goods_items_and_routed(
     assert 'role="status"' in page
 
 
-def test_the_lrn_of_an_uploaded_declaration_cannot_be_used_again(trader_a: Trader) -> None:
+def test_the_lrn_of_an_uploaded_declaration_cannot_be_used_again(trader_tt: Trader) -> None:
     # Given a declaration lodged from the sample
-    client = logged_in(trader_a.user)
+    client = logged_in(trader_tt.user)
     assert upload(client, sample()).status_code == 302
 
     # When the same file is uploaded again
@@ -244,12 +245,12 @@ def test_hostile_or_wrong_file_is_refused_with_its_issue_and_nothing_saved(
     assert nothing_saved()
 
 
-def test_invalid_declaration_lists_each_issue_with_its_pointer_and_path(trader_a: Trader) -> None:
+def test_invalid_declaration_lists_each_issue_with_its_pointer_and_path(trader_tt: Trader) -> None:
     # Given the sample with a net mass above its gross mass and an LRN that is fine
     raw = sample().replace(b"<NetNetWeightMeasure>100<", b"<NetNetWeightMeasure>200<")
 
     # When it is uploaded
-    response = upload(logged_in(trader_a.user), raw)
+    response = upload(logged_in(trader_tt.user), raw)
 
     # Then the rule's message is shown with the WCO pointer and the JSON path of the field
     assert_refused_and_shown(
@@ -259,6 +260,27 @@ def test_invalid_declaration_lists_each_issue_with_its_pointer_and_path(trader_a
         "<code>42A/67A/68A[1]/23A/65A/126</code>",
         "<code>/Declaration/GoodsShipment/GovernmentAgencyGoodsItem/0"
         "/Commodity/GoodsMeasure/GrossMassMeasure</code>",
+    )
+    assert nothing_saved()
+
+
+def test_a_declaration_in_another_companys_name_is_refused_at_the_declarant(
+    trader_a: Trader,
+) -> None:
+    # Given a trader of another company than the sample's declarant (GB603202734852)
+    client = logged_in(trader_a.user)
+
+    # When the trader uploads the sample
+    response = upload(client, sample())
+
+    # Then it is refused at the declarant ID, naming both EORIs, and nothing is written
+    assert_refused_and_shown(
+        response,
+        "The file was refused: 1 problem",
+        "<code>declarant_not_submitter</code>",
+        "The declarant GB603202734852 is not your company (GB123456789000).",
+        "<code>42A/57B/R123</code>",
+        "<code>/Declaration/Declarant/ID</code>",
     )
     assert nothing_saved()
 
@@ -326,8 +348,8 @@ def test_the_upload_handler_keeps_no_more_than_the_limit() -> None:
     assert len(uploaded.read()) == MAX_BYTES + 1
 
 
-def test_other_files_in_the_request_are_skipped(trader_a: Trader) -> None:
-    response = logged_in(trader_a.user).post(
+def test_other_files_in_the_request_are_skipped(trader_tt: Trader) -> None:
+    response = logged_in(trader_tt.user).post(
         UPLOAD, {"xml_file": xml_file(sample()), "other": xml_file(b"<x/>", "other.xml")}
     )
 
@@ -349,9 +371,9 @@ def test_declaration_page_offers_the_xml_of_a_submitted_declaration(
     assert "Download XML" in page.content.decode()
 
 
-def test_downloaded_xml_reads_back_to_the_lodged_document(trader_a: Trader) -> None:
+def test_downloaded_xml_reads_back_to_the_lodged_document(trader_tt: Trader) -> None:
     # Given a declaration lodged from the sample
-    client = logged_in(trader_a.user)
+    client = logged_in(trader_tt.user)
     upload(client, sample())
     declaration = Declaration.objects.get()
 

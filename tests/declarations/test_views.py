@@ -245,6 +245,67 @@ def test_duplicate_lrn_is_refused_at_the_lrn_field(
     assert Declaration.objects.count() == 1
 
 
+# --- the declarant is the trader's company --------------------------------------------------
+
+
+def test_new_form_names_the_traders_company_as_declarant(trader_b: Trader) -> None:
+    html = logged_in(trader_b.user).get(NEW).content.decode()
+
+    declarant_id = input_tag(html, "declarant_id")
+    assert 'value="GB987654321000"' in declarant_id
+    assert 'value="Northern Traders Ltd"' in input_tag(html, "declarant_name")
+    # Editable like any field, and its help text (why it is the company) is tied to it.
+    assert "readonly" not in declarant_id and "disabled" not in declarant_id
+    assert 'aria-describedby="id_declarant_id_helptext"' in declarant_id
+    assert 'id="id_declarant_id_helptext"' in html
+    assert unlabelled_controls(html) == []
+
+
+def test_a_reopened_draft_keeps_its_own_declarant(trader_b: Trader) -> None:
+    # Given trader B's draft that names no declarant yet
+    document = valid_document()
+    del document["Declaration"]["Declarant"]
+    draft = services.declaration_save_draft(trader=trader_b, document=document)
+
+    # When it is reopened, the form shows what the draft holds
+    html = logged_in(trader_b.user).get(reverse("declaration_edit", args=[draft.pk]))
+    assert "value=" not in input_tag(html.content.decode(), "declarant_id")
+
+
+def test_declarant_of_another_company_is_refused_at_the_declarant_id_field(
+    trader_a: Trader,
+) -> None:
+    # When trader A submits the form naming company B (GB987654321000) as declarant
+    data = form_data(VALID_DOCUMENT, declarant_id="GB987654321000")
+    response = logged_in(trader_a.user).post(NEW, data)
+    html = response.content.decode()
+
+    # Then the refusal is shown at the declarant ID, in the summary too, and nothing is saved
+    assert response.status_code == 422
+    assert not Declaration.objects.exists()
+    tag = input_tag(html, "declarant_id")
+    assert 'aria-invalid="true"' in tag
+    assert 'value="GB987654321000"' in tag
+    assert 'aria-describedby="id_declarant_id_helptext id_declarant_id_error"' in tag
+    error = re.search(r'<div[^>]*id="id_declarant_id_error"[^>]*>.*?</div>\s*</div>', html, re.S)
+    assert error, "no error at the declarant ID"
+    assert (
+        "The declarant GB987654321000 is not your company (GB123456789000). Lodge declarations "
+        "as your own company; name the importer or exporter you represent in their own fields."
+    ) in error.group(0)
+    assert 'href="#id_declarant_id"' in html
+
+
+def test_missing_declarant_is_refused_at_the_declarant_id_field(trader_a: Trader) -> None:
+    response = logged_in(trader_a.user).post(NEW, form_data(VALID_DOCUMENT, declarant_id=""))
+    html = response.content.decode()
+
+    assert response.status_code == 422
+    assert 'aria-invalid="true"' in input_tag(html, "declarant_id")
+    assert re.search(r'id="id_declarant_id_error"[^>]*>\s*<div>[^<]*GB123456789000', html)
+    assert not Declaration.objects.exists()
+
+
 def test_add_item_without_javascript_shows_one_more_row_and_saves_nothing(
     trader_a: Trader,
 ) -> None:

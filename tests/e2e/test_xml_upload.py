@@ -1,5 +1,6 @@
 """A trader lodges a declaration by uploading a WCO DM XML file and downloads it back, in
-headless Chromium against the live server."""
+headless Chromium against the live server. The file is HMRC's sample TT_IM001b, lodged by
+``trader_tt``, a trader of its declarant company (GB603202734852)."""
 
 import re
 from pathlib import Path
@@ -22,11 +23,11 @@ FILE_LABEL = "Declaration file (WCO DM XML)"
 
 
 def test_trader_uploads_an_xml_declaration_and_downloads_it_back(
-    page: Page, live_server: Any, trader_a: Trader, agencies: Any, csp_violations: list[str]
+    page: Page, live_server: Any, trader_tt: Trader, agencies: Any, csp_violations: list[str]
 ) -> None:
-    # Given a trader on the declarations page
+    # Given a trader of the sample's declarant company on the declarations page
     base = live_server.url
-    log_in(page, base, trader_a.user)
+    log_in(page, base, trader_tt.user)
     expect(page.get_by_role("heading", name="Upload WCO DM XML")).to_be_visible()
 
     # When the trader uploads a DEC-DMS 2 declaration
@@ -57,18 +58,18 @@ def test_trader_uploads_an_xml_declaration_and_downloads_it_back(
 def test_a_refused_upload_lists_the_problem_and_takes_focus(
     page: Page,
     live_server: Any,
-    trader_a: Trader,
+    trader_tt: Trader,
     make_submitted_declaration: MakeDeclaration,
     tmp_path: Path,
     csp_violations: list[str],
 ) -> None:
     # Given a trader with one declaration, and the sample with a net mass above its gross
-    make_submitted_declaration(trader_a, [COFFEE], lrn="LRN-2026-000042")
+    make_submitted_declaration(trader_tt, [COFFEE], lrn="LRN-2026-000042")
     invalid = tmp_path / "gross-below-net.xml"
     invalid.write_bytes(
         SAMPLE.read_bytes().replace(b"<NetNetWeightMeasure>100<", b"<NetNetWeightMeasure>200<")
     )
-    log_in(page, live_server.url, trader_a.user)
+    log_in(page, live_server.url, trader_tt.user)
 
     # When the trader uploads it
     page.get_by_label(FILE_LABEL).set_input_files(invalid)
