@@ -86,6 +86,9 @@ class Declaration(models.Model):
         db_index=True,
     )
     document = models.JSONField(_("WCO DM document"), default=dict)
+    # Warnings of the validation that accepted the document (datamodel Issue.as_dict()
+    # shapes), kept so the trader and the officers see what was let through.
+    warnings = models.JSONField(_("validation warnings"), default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)

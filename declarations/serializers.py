@@ -142,10 +142,14 @@ class DeclarationSerializer(DeclarationListSerializer):
     document = serializers.JSONField(
         help_text='The canonical WCO DM document, {"Declaration": {...}} (see datamodel).'
     )
+    warnings = serializers.JSONField(
+        help_text="Warnings of the validation that accepted the declaration, in the error "
+        "format: code, severity, pointer, path, message."
+    )
     items = GoodsItemSerializer(many=True)
 
     class Meta(DeclarationListSerializer.Meta):
-        fields = [*DeclarationListSerializer.Meta.fields, "document", "items"]
+        fields = [*DeclarationListSerializer.Meta.fields, "document", "warnings", "items"]
         read_only_fields = fields
 
 

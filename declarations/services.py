@@ -171,9 +171,9 @@ def declaration_submit(
 
     ``document``: parsed JSON in the canonical WCO DM shape (see ``datamodel.dictionary``).
     ``declaration``: the trader's draft to submit, or ``None`` for a new declaration.
-    On success the normalised document, its goods items as rows, an MRN, a history event
-    and a routing outbox row are written in one transaction, and the fan-out is dispatched
-    after commit. Raises ``DeclarationInvalid`` (nothing written) or
+    On success the normalised document with the validation's warnings, its goods items as
+    rows, an MRN, a history event and a routing outbox row are written in one transaction,
+    and the fan-out is dispatched after commit. Raises ``DeclarationInvalid`` (nothing written) or
     ``DeclarationNotEditable``.
     """
     result = datamodel.validate_declaration(
@@ -217,6 +217,7 @@ def _lodge(
             declaration.lrn = summary.lrn
             declaration.type_code = summary.type_code
             declaration.document = canonical
+            declaration.warnings = [warning.as_dict() for warning in result.warnings]
             declaration.mrn = new_mrn()
             declaration.status = ClearanceStatus.SUBMITTED
             declaration.submitted_at = now

@@ -133,6 +133,25 @@ def test_submit_lodges_the_declaration_with_its_goods_items(
     assert len(callbacks) == 1
     submitted = declaration.events.get(kind=StatusEvent.Kind.SUBMITTED)
     assert (submitted.actor, submitted.message) == (trader_a.user, declaration.mrn)
+    # And, with nothing to warn about, no warnings are kept
+    assert declaration.warnings == []
+
+
+def test_submit_keeps_the_warnings_the_declaration_was_accepted_with(trader_a: Trader) -> None:
+    # Given a declaration whose second goods item is valued in USD, the invoice in EUR
+    document = valid_document()
+    items = document["Declaration"]["GoodsShipment"]["GovernmentAgencyGoodsItem"]
+    items[1]["CustomsValueAmount"]["currencyID"] = "USD"
+
+    # When it is submitted
+    declaration = declaration_submit(trader=trader_a, document=document)
+
+    # Then it is lodged, and the warning is kept with its pointer for the trader and officers
+    declaration.refresh_from_db()
+    assert declaration.status == ClearanceStatus.SUBMITTED
+    assert [(w["code"], w["severity"], w["pointer"]) for w in declaration.warnings] == [
+        ("currency_mismatch", "warning", "42A/109")
+    ]
 
 
 def test_submit_routes_to_the_agencies_once_committed(

@@ -485,6 +485,37 @@ def test_declaration_page_shows_status_reviews_items_and_history(
     assert "Sent to agencies" in html  # the history
 
 
+def test_declaration_page_shows_the_warnings_it_was_accepted_with(
+    trader_a: Trader, make_submitted_declaration: MakeDeclaration
+) -> None:
+    # Given a declaration accepted with a warning, and one without
+    warned = make_submitted_declaration(
+        trader_a,
+        [COFFEE],
+        warnings=[
+            {
+                "code": "currency_mismatch",
+                "severity": "warning",
+                "pointer": "42A/109",
+                "path": "/Declaration/InvoiceAmount",
+                "message": "The invoice is in EUR but goods items are valued in EUR, USD.",
+            }
+        ],
+    )
+    clean = make_submitted_declaration(trader_a, [COFFEE])
+    client = logged_in(trader_a.user)
+
+    # When the trader opens each page
+    warned_html = client.get(reverse("declaration_detail", args=[warned.pk])).content.decode()
+    clean_html = client.get(reverse("declaration_detail", args=[clean.pk])).content.decode()
+
+    # Then the warning shows with its pointer on the first only
+    assert "Accepted with warnings" in warned_html
+    assert "goods items are valued in EUR, USD." in warned_html
+    assert "<code>42A/109</code>" in warned_html
+    assert 'data-testid="warnings"' not in clean_html
+
+
 def test_declaration_page_offers_the_answer_form_when_awaiting_trader(
     trader_a: Trader, officer_customs: Any, make_routed_declaration: MakeDeclaration
 ) -> None:
