@@ -82,6 +82,27 @@ def test_a_valid_declaration_is_lodged_routed_and_returned(
     assert response["Location"] == body["links"]["self"]
 
 
+def test_warnings_of_an_accepted_declaration_are_returned(
+    api_as: ApiAs, trader_a: Trader, agencies: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    # Given a document whose second item is valued in USD while the invoice is in EUR
+    document = copy.deepcopy(VALID_DOCUMENT)
+    item(document["Declaration"], 2)["CustomsValueAmount"]["currencyID"] = "USD"
+
+    # When posted
+    response = when_submitted(api_as(trader_a.user), document, django_capture_on_commit_callbacks)
+
+    # Then it is lodged, and the warning comes back in the error format
+    assert response.status_code == 201, response.content[:3000]
+    [warning] = response.json()["warnings"]
+    assert (warning["code"], warning["severity"], warning["pointer"], warning["path"]) == (
+        "currency_mismatch",
+        "warning",
+        "42A/109",
+        "/Declaration/InvoiceAmount",
+    )
+
+
 def test_the_status_answers_every_agency_concerned(
     api_as: ApiAs, trader_a: Trader, agencies: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
