@@ -137,6 +137,24 @@ def _read_codes(folder: Path, files: list[dict]) -> Iterator[str]:
                     yield code
 
 
+@cache
+def code_prefixes(codes: frozenset[str], length: int = 2) -> frozenset[str]:
+    """The first ``length`` characters of every code (e.g. the country prefixes of an
+    office list), computed once per list version: the lists have thousands of codes and
+    the rules ask for every declaration."""
+    return frozenset(code[:length] for code in codes)
+
+
+@cache
+def codes_by_prefix(codes: frozenset[str], length: int) -> dict[str, tuple[str, ...]]:
+    """The codes of a list grouped by their first ``length`` characters, each group
+    sorted; computed once per list version. Read only: the dict is shared."""
+    groups: dict[str, list[str]] = {}
+    for code in codes:
+        groups.setdefault(code[:length], []).append(code)
+    return {prefix: tuple(sorted(group)) for prefix, group in groups.items()}
+
+
 def clean_code(raw: str) -> str:
     """A code as listed, without spaces, no-break spaces, or trailing ``#``/``*`` marks."""
     return raw.replace("\u00a0", " ").strip().rstrip("#*").strip()

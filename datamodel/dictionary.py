@@ -39,9 +39,13 @@ _VALUE_KINDS = {
 }
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class ElementSpec:
     """One element of the declaration schema.
+
+    Compared and hashed by identity (``eq=False``): each spec is one node of the cached
+    dictionary tree, so the validators and the XML reader and writer can cache what they
+    derive from a spec with ``functools.cache``.
 
     ``max_occurs`` is ``None`` for unbounded. ``facets`` holds the XSD facets as strings
     (``maxLength``, ``length``, ``pattern``, ``totalDigits``, ``fractionDigits``) and
@@ -222,4 +226,10 @@ def wco_pointer(parts: Sequence[str | int]) -> str:
 
 def json_pointer(parts: Sequence[str | int]) -> str:
     """RFC 6901 JSON pointer for the parts: ``("a", 0, "b/c")`` -> ``"/a/0/b~1c"``."""
-    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
+    if not parts:
+        return ""
+    texts = [str(p) for p in parts]
+    joined = "/" + "/".join(texts)
+    if "~" not in joined and joined.count("/") == len(texts):
+        return joined  # nothing to escape: the common case, in one join
+    return "".join("/" + text.replace("~", "~0").replace("/", "~1") for text in texts)

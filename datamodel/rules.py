@@ -36,11 +36,18 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from datamodel.codelists import iso_countries, iso_currencies, load_code_list
+from datamodel.codelists import (
+    code_prefixes,
+    codes_by_prefix,
+    iso_countries,
+    iso_currencies,
+    load_code_list,
+)
 from datamodel.issues import Issue, IssueCode, Severity
 from datamodel.validation import Leaf, Parts, Structure, issue_at, message, parse_datetime
 
@@ -77,6 +84,7 @@ INCOTERM_ID = "090"
 PROCEDURE_ID = "166"
 PACKAGE_TYPE_ID = "141"
 DOCUMENT_TYPE_ID = "D006"
+DOCUMENT_CATEGORY_ID = "D031"
 OFFICE_LISTS = {
     "065": "customs-offices",  # office of declaration
     "G012": "customs-offices",  # supervising office
@@ -106,6 +114,7 @@ WATCH = frozenset(
         PROCEDURE_ID,
         PACKAGE_TYPE_ID,
         DOCUMENT_TYPE_ID,
+        DOCUMENT_CATEGORY_ID,
         *OFFICE_LISTS,
         GOODS_LOCATION_NAME_ID,
         "amount",
@@ -124,6 +133,9 @@ class RuleContext:
     today: date
     lrn_taken: Callable[[str], bool] | None
     issues: list[Issue] = field(default_factory=list)
+    # The code lists in force on ``today``, looked up once per validation (rules ask for
+    # the same lists many times).
+    _codes: dict[str, frozenset[str] | None] = field(default_factory=dict)
 
     def report(
         self, code: IssueCode, parts: Parts, text: str, severity: Severity = Severity.ERROR
@@ -134,10 +146,13 @@ class RuleContext:
 
     def leaves(self, key: str) -> list[Leaf]:
         """The leaves with WCO ID (or value kind) ``key`` whose value passed so far."""
+        failed = self.structure.failed
+        if not failed:  # the common case: no tuple to hash per leaf
+            return [leaf for leaf in self.structure.leaves.get(key, ()) if leaf.value is not None]
         return [
             leaf
             for leaf in self.structure.leaves.get(key, ())
-            if leaf.value is not None and leaf.parts not in self.structure.failed
+            if leaf.value is not None and leaf.parts not in failed
         ]
 
     def item_leaves(self, key: str) -> list[Leaf]:
@@ -153,15 +168,18 @@ class RuleContext:
         """The canonical element at ``parts``, ``None`` when absent or reported as wrong."""
         node: Any = self.structure.document
         for part in parts:
-            if isinstance(part, int):
-                if not isinstance(node, list) or part >= len(node):
+            if type(part) is str:
+                if type(node) is not dict:
                     return None
-            elif not isinstance(node, dict):
+                node = node.get(part)
+            elif type(node) is list and type(part) is int and part < len(node):
+                node = node[part]
+            else:
                 return None
-            node = node[part] if isinstance(part, int) else node.get(part)
             if node is None:
                 return None
-        return None if parts in self.structure.failed else node
+        failed = self.structure.failed
+        return None if failed and parts in failed else node
 
     def value(self, parts: Parts) -> str | None:
         """The value of the leaf at ``parts`` (``{"value": ...}`` unwrapped)."""
@@ -190,7 +208,11 @@ class RuleContext:
 
     def codes(self, name: str) -> frozenset[str] | None:
         """The codes of list ``name`` in force on the validation day (``None``: none are)."""
-        return load_code_list(name).codes_on(self.today)
+        try:
+            return self._codes[name]
+        except KeyError:
+            codes = self._codes[name] = load_code_list(name).codes_on(self.today)
+            return codes
 
     def complete(self, name: str) -> bool:
         return load_code_list(name).complete
@@ -205,10 +227,13 @@ class RuleContext:
 
 def is_country(code: str) -> bool:
     """ISO 3166-1 alpha-2, or a user-assigned code customs use (EU geonomenclature)."""
-    if code in iso_countries():
-        return True
-    customs = load_code_list("countries").versions[-1].codes
-    return code in customs
+    return code in _countries(iso_countries(), load_code_list("countries").versions[-1].codes)
+
+
+@cache
+def _countries(iso: frozenset[str], customs: frozenset[str]) -> frozenset[str]:
+    # Keyed by the lists themselves, so that another code list folder gives another set.
+    return iso | customs
 
 
 def _unknown_severity(ctx: RuleContext, name: str) -> Severity:
@@ -439,7 +464,7 @@ def hs_codes_valid(ctx: RuleContext) -> None:
             )
         elif subheadings is not None and code[:6] not in subheadings:
             heading = code[:4]
-            divided = sorted(s for s in subheadings if s.startswith(heading))
+            divided = codes_by_prefix(subheadings, 4).get(heading, ())
             if code[4:6] == "00" and divided:
                 # "xxxx00" is how an undivided heading is declared. The HS in force divides
                 # this heading, so the code comes from an earlier edition (e.g. 9702.00 of
@@ -660,7 +685,7 @@ def offices_known(ctx: RuleContext) -> None:
         offices = ctx.codes(list_name)
         if offices is None:
             continue
-        prefixes = {code[:2] for code in offices}
+        prefixes = code_prefixes(offices)
         for leaf in ctx.leaves(wco_id):
             code = leaf.value or ""
             if code in offices or (code[:2] not in prefixes and is_country(code[:2])):
@@ -683,7 +708,7 @@ def goods_location_known(ctx: RuleContext) -> None:
     locations = ctx.codes("goods-locations")
     if locations is None:
         return
-    prefixes = {code[:2] for code in locations}
+    prefixes = code_prefixes(locations)
     for leaf in ctx.leaves(GOODS_LOCATION_NAME_ID):
         location = leaf.parts[:-1]
         country = ctx.value((*location, "Address", "CountryCode"))
@@ -849,10 +874,17 @@ def document_codes_known(ctx: RuleContext) -> None:
     documents = ctx.codes("document-codes")
     if documents is None:
         return
+    # The category of each document, by the document's path: what ctx.value of its
+    # CategoryCode gives, without a walk from the top per document.
+    categories = {
+        leaf.parts[:-1]: leaf.value
+        for leaf in ctx.leaves(DOCUMENT_CATEGORY_ID)
+        if leaf.parts[-1] == "CategoryCode"
+    }
     for leaf in ctx.leaves(DOCUMENT_TYPE_ID):
         if leaf.parts[: len(ITEMS)] != ITEMS or leaf.parts[-3] != "AdditionalDocument":
             continue
-        category = ctx.value((*leaf.parts[:-1], "CategoryCode")) or ""
+        category = categories.get(leaf.parts[:-1]) or ""
         code = f"{category}{leaf.value}"
         if code not in documents:
             ctx.report(

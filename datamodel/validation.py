@@ -48,10 +48,11 @@ Decisions (documented here because callers rely on them):
 import math
 import re
 from collections import defaultdict
-from collections.abc import Collection, MutableSequence
+from collections.abc import Callable, Collection, MutableSequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from functools import cache, lru_cache, partial
 from typing import Any, NamedTuple
 
 from django.utils.functional import lazy
@@ -161,6 +162,13 @@ def message(template: str, **params: object) -> str:
     return _interpolate_lazy(template, params)
 
 
+# Leaf(...) without the keyword handling of a named tuple's __new__: tens of thousands per
+# large declaration.
+_new_leaf: Callable[[tuple[Parts, ElementSpec, str | None, str | None]], Leaf] = partial(
+    tuple.__new__, Leaf
+)
+
+
 class _TooLarge(Exception):
     pass
 
@@ -179,63 +187,276 @@ class _LeafFormat:
     single_line: bool
 
 
-_FORMATS: dict[int, _LeafFormat] = {}
-
-
+@cache
 def _leaf_format(spec: ElementSpec) -> _LeafFormat:
-    # Keyed by id(): the specs live as long as the process (``declaration_spec`` is cached)
-    # and ElementSpec is not hashable; this is the hot path of a 999-item declaration.
-    fmt = _FORMATS.get(id(spec))
-    if fmt is None:
-        facets = spec.facets
-        fmt = _LeafFormat(
-            numeric=spec.base_type in _NUMERIC_BASES,
-            token=spec.base_type == "udt:CodeType",
-            upper=spec.pointer_id in UPPERCASE_IDS,
-            max_length=int(facets["maxLength"]) if "maxLength" in facets else None,
-            length=int(facets["length"]) if "length" in facets else None,
-            # The schema's ".*[^\s].*" (not blank, XSD "." excludes line breaks) holds for
-            # any stripped non-blank text on one line, which is cheaper to test directly.
-            pattern=(
-                re.compile(facets["pattern"], re.ASCII)
-                if facets.get("pattern") not in (None, _NOT_BLANK)
-                else None
-            ),
-            single_line=facets.get("pattern") == _NOT_BLANK,
-            total_digits=int(facets["totalDigits"]) if "totalDigits" in facets else None,
-            fraction_digits=(int(facets["fractionDigits"]) if "fractionDigits" in facets else None),
-            enumeration=tuple(spec.enumeration),
-        )
-        _FORMATS[id(spec)] = fmt
-    return fmt
+    """The facets of a leaf, parsed and compiled once per spec (the specs live as long as
+    the process: ``declaration_spec`` is cached)."""
+    facets = spec.facets
+    return _LeafFormat(
+        numeric=spec.base_type in _NUMERIC_BASES,
+        token=spec.base_type == "udt:CodeType",
+        upper=spec.pointer_id in UPPERCASE_IDS,
+        max_length=int(facets["maxLength"]) if "maxLength" in facets else None,
+        length=int(facets["length"]) if "length" in facets else None,
+        # The schema's ".*[^\s].*" (not blank, XSD "." excludes line breaks) holds for
+        # any stripped non-blank text on one line, which is cheaper to test directly.
+        pattern=(
+            re.compile(facets["pattern"], re.ASCII)
+            if facets.get("pattern") not in (None, _NOT_BLANK)
+            else None
+        ),
+        single_line=facets.get("pattern") == _NOT_BLANK,
+        total_digits=int(facets["totalDigits"]) if "totalDigits" in facets else None,
+        fraction_digits=(int(facets["fractionDigits"]) if "fractionDigits" in facets else None),
+        enumeration=tuple(spec.enumeration),
+    )
+
+
+# -- fast checks ------------------------------------------------------------------------------
+#
+# Most leaves of a declaration are valid. For those, a check compiled once per spec gives
+# the canonical value directly; anything else (wrong type, blank, any facet failed) gives
+# None and goes the reporting way (``_Walk.leaf``), which checks again from the start and
+# says what is wrong. A fast check accepts only what the reporting way accepts without an
+# issue, and gives the same canonical value. The XML import's one-walk reading
+# (``datamodel.xmlio.fastread``) uses the same checks through ``text_leaf_check`` and
+# ``kind_leaf_check``.
+
+type TextCheck = Callable[[str], str | None]
+type KindCheck = Callable[[object], tuple[Any, str | None, str | None] | None]
+
+
+def _printable_enough(text: str, single_line: bool) -> bool:
+    """What ``_Walk.value`` accepts of a text that is not printable: no control character
+    (BAD_FORMAT), and no line break where the single-line facet holds (BAD_FORMAT)."""
+    return not _FORBIDDEN_CHARS_RE.search(text) and not (
+        single_line and ("\n" in text or "\r" in text)
+    )
+
+
+def _text_check(fmt: _LeafFormat) -> TextCheck:
+    """The canonical text of a valid text leaf (``_Walk.value``, not numeric), else None
+    (also for a blank one, which ``_Walk`` reports as missing before it checks a value)."""
+    token, upper, single_line = fmt.token, fmt.upper, fmt.single_line
+    max_length, length, pattern = fmt.max_length, fmt.length, fmt.pattern
+    enumeration = frozenset(fmt.enumeration)
+    if max_length is not None and length is None and pattern is None and not (upper or enumeration):
+        # Nine leaves in ten: a text or a code with a maximum length only.
+        limit = max_length
+        if not token:
+
+            def check_text(raw: str) -> str | None:
+                text = raw.strip()
+                if not text or len(text) > limit:
+                    return None
+                if text.isprintable() or _printable_enough(text, single_line):
+                    return text
+                return None
+
+            return check_text
+
+        def check_code(raw: str) -> str | None:
+            # Letters and digits only: nothing to collapse.
+            text = raw if raw.isalnum() else " ".join(raw.split())
+            if not text or len(text) > limit:
+                return None
+            if text.isprintable() or _printable_enough(text, single_line):
+                return text
+            return None
+
+        return check_code
+
+    def check(raw: str) -> str | None:
+        text = " ".join(raw.split()) if token else raw.strip()
+        if upper:
+            text = text.upper()
+        if (
+            not text
+            or (not text.isprintable() and not _printable_enough(text, single_line))
+            or (max_length is not None and len(text) > max_length)
+            or (length is not None and len(text) != length)
+            or (pattern is not None and not pattern.fullmatch(text))
+            or (enumeration and text not in enumeration)
+        ):
+            return None
+        return text
+
+    return check
+
+
+def _decimal_check(fmt: _LeafFormat) -> TextCheck:
+    """The canonical decimal of a valid numeric leaf given as text
+    (``_Walk.decimal_value``), else None."""
+    total_digits, fraction_digits = fmt.total_digits, fmt.fraction_digits
+
+    def check(raw: str) -> str | None:
+        if raw.isdigit() and raw.isascii() and raw[0] != "0":
+            value = raw  # already canonical: ASCII digits without a leading zero
+            total, fraction = len(raw), 0
+        else:
+            value = canonical_decimal(raw)
+            if value is None:
+                return None
+            total, fraction = _digits(value)
+        if (fraction_digits is not None and fraction > fraction_digits) or (
+            total_digits is not None and total > total_digits
+        ):
+            return None
+        return value
+
+    return check
+
+
+def _datetime_check(raw: str) -> str | None:
+    """The stripped text of a valid date-time value (``_Walk.datetime_value``), else None."""
+    text = raw.strip()
+    return text if len(text) <= 35 and parse_datetime(text) is not None else None
+
+
+def _currency_check(raw: str) -> str | None:
+    text = raw.strip().upper()
+    return text if _CURRENCY_RE.fullmatch(text) else None
+
+
+def _unit_check(raw: str) -> str | None:
+    text = raw.strip().upper()
+    if len(text) > _UNIT_MAX_LENGTH or (
+        not text.isprintable() and _FORBIDDEN_CHARS_RE.search(text)
+    ):
+        return None
+    return text
+
+
+def _format_code_check(raw: str) -> str | None:
+    text = raw.strip()
+    return text if text in _DATETIME_FORMATS else None
+
+
+_ATTRIBUTE_CHECKS: dict[str, TextCheck] = {
+    "currencyID": _currency_check,
+    "unitCode": _unit_check,
+    "formatCode": _format_code_check,
+}
+
+
+@cache
+def text_leaf_check(spec: ElementSpec) -> TextCheck:
+    """The fast check of a leaf without value kind (text, code or number): its canonical
+    value when stage 1 accepts the text without an issue, else None."""
+    fmt = _leaf_format(spec)
+    return _decimal_check(fmt) if fmt.numeric else _text_check(fmt)
+
+
+@cache
+def kind_leaf_check(spec: ElementSpec) -> KindCheck:
+    """The fast check of an amount, measure, quantity or date-time leaf (``_Walk.leaf``
+    with a value kind): ``(canonical, value, attribute)`` of a leaf given as ``{"value":
+    text, attribute: text}`` or as bare text that stage 1 accepts without an issue, else
+    None."""
+    name = spec.attribute
+    check_parts = kind_leaf_parts_check(spec)
+
+    def check(raw: object) -> tuple[Any, str | None, str | None] | None:
+        if type(raw) is str:
+            return check_parts(raw, None)
+        if type(raw) is not dict or len(raw) != (2 if name in raw else 1):
+            return None  # not an object, no "value", or keys the leaf does not have
+        value = raw.get("value")
+        if type(value) is not str:
+            return None
+        return check_parts(value, raw.get(name))
+
+    return check
+
+
+type KindPartsCheck = Callable[[str, object], tuple[Any, str | None, str | None] | None]
+
+
+@cache
+def kind_leaf_parts_check(spec: ElementSpec) -> KindPartsCheck:
+    """``kind_leaf_check`` for a leaf given as its value text and its attribute (``None``
+    when absent)."""
+    kind, name = spec.value_kind, spec.attribute
+    assert name is not None
+    value_check = _datetime_check if kind == "datetime" else _decimal_check(_leaf_format(spec))
+    attribute_check = _ATTRIBUTE_CHECKS[name]
+    is_datetime = kind == "datetime"
+
+    def check(raw: str, given: object) -> tuple[Any, str | None, str | None] | None:
+        value = value_check(raw)
+        if value is None:
+            return None
+        attribute: str | None = None
+        if type(given) is str:
+            if given.strip():
+                attribute = attribute_check(given)
+                if attribute is None:
+                    return None
+                if is_datetime and (attribute == "102") != (len(value) == 8):
+                    return None
+        elif given is not None:
+            return None
+        if is_datetime and attribute is None:
+            attribute = "102" if len(value) == 8 else "304"
+        canonical = {"value": value} if attribute is None else {"value": value, name: attribute}
+        return canonical, value, attribute
+
+    return check
+
+
+class _Child(NamedTuple):  # unpacked in the hot loop of ``_Walk.single``
+    """One child of an object element, with what validating it takes."""
+
+    spec: ElementSpec
+    # A leaf that occurs at most once (validated directly, not through ``element``).
+    single_leaf: bool
+    # Its fast check: text leaves take a string, value kinds a string or an object.
+    text_check: TextCheck | None
+    kind_check: KindCheck | None
+    # The keys under which stage 2 wants this leaf (``Structure.leaves``).
+    watch_keys: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class _Children:
     """An object element's children: schema position of each name, the mandatory ones, and
-    for each whether it is a single leaf (the common case, validated directly)."""
+    each child's plan."""
 
     order: dict[str, int]
     required: tuple[str, ...]
-    single_leaf: frozenset[str]
+    children: dict[str, _Child]
 
 
-_CHILDREN: dict[int, _Children] = {}
-
-
-def _children_of(spec: ElementSpec) -> _Children:
-    children = _CHILDREN.get(id(spec))
-    if children is None:
-        names = list(spec.children)
-        children = _Children(
-            order={name: i for i, name in enumerate(names)},
-            required=tuple(n for n in names if spec.children[n].min_occurs),
-            single_leaf=frozenset(
-                n for n in names if spec.children[n].is_leaf and not spec.children[n].repeatable
-            ),
+@cache
+def _children_of(spec: ElementSpec, watch: frozenset[str]) -> _Children:
+    names = list(spec.children)
+    plans = {}
+    for name in names:
+        child = spec.children[name]
+        single_leaf = child.is_leaf and not child.repeatable
+        text_check = kind_check = None
+        if single_leaf and child.value_kind is None:
+            text_check = text_leaf_check(child)
+        elif single_leaf:
+            kind_check = kind_leaf_check(child)
+        plans[name] = _Child(
+            spec=child,
+            single_leaf=single_leaf,
+            text_check=text_check,
+            kind_check=kind_check,
+            watch_keys=watch_keys(child, watch),
         )
-        _CHILDREN[id(spec)] = children
-    return children
+    return _Children(
+        order={name: i for i, name in enumerate(names)},
+        required=tuple(n for n in names if spec.children[n].min_occurs),
+        children=plans,
+    )
+
+
+@cache
+def watch_keys(spec: ElementSpec, watch: frozenset[str]) -> tuple[str, ...]:
+    """The keys of ``Structure.leaves`` under which a leaf of ``spec`` is handed over."""
+    return tuple(k for k in (spec.pointer_id, spec.value_kind) if k and k in watch)
 
 
 def canonical_decimal(raw: object) -> str | None:
@@ -303,12 +524,11 @@ def _is_blank(raw: object) -> bool:
 
 class _Walk:
     def __init__(self, watch: Collection[str]):
-        self.watch = watch
+        self.watch = frozenset(watch)
         self.structure = Structure(document=None)
         self.nodes = 0
         self.dropped = 0
         self.errors = 0
-        self.collect_keys: dict[int, tuple[str, ...]] = {}
 
     # -- reporting ------------------------------------------------------------------------
 
@@ -539,33 +759,61 @@ class _Walk:
                 message(_("%(field)s must be an object of elements."), field=label(spec)),
             )
             return None
-        plan = _children_of(spec)
+        plan = _children_of(spec, self.watch)
         order = plan.order
-        present = []
-        for key in raw:
-            if key in order:
-                present.append(key)
-            else:
-                self.unknown(key, parts)
+        present = [key for key in raw if key in order]
+        if len(present) != len(raw):
+            for key in raw:
+                if key not in order:
+                    self.unknown(key, parts)
         if len(present) > 1:
             present.sort(key=order.__getitem__)
-        children = spec.children
+        children = plan.children
+        leaves = self.structure.leaves
         out: dict[str, Any] = {}
+        fast = 0  # leaves that took the fast path, added to self.nodes in one go
         for name in present:
             value = raw[name]
+            child_spec, single_leaf, text_check, kind_check, keys = children[name]
+            # Fast path: a valid single leaf (see "fast checks"), no issue to report.
+            if text_check is not None:
+                if type(value) is str:
+                    text = text_check(value)
+                    if text is not None:
+                        fast += 1
+                        out[name] = text
+                        if keys:
+                            leaf = _new_leaf(((*parts, name), child_spec, text, None))
+                            for key in keys:
+                                leaves[key].append(leaf)
+                        continue
+            elif kind_check is not None:
+                checked = kind_check(value)
+                if checked is not None:
+                    fast += 1
+                    out[name] = checked[0]
+                    if keys:
+                        leaf = _new_leaf(((*parts, name), child_spec, checked[1], checked[2]))
+                        for key in keys:
+                            leaves[key].append(leaf)
+                    continue
+            # The node count must be right before anything that checks it.
+            self.nodes += fast
+            fast = 0
             parts.append(name)
-            if name in plan.single_leaf and not _is_blank(value):
+            if single_leaf and not _is_blank(value):
                 self.nodes += 1
-                value = self.leaf(value, children[name], parts)
+                value = self.leaf(value, child_spec, parts)
             else:
-                value = self.element(value, children[name], parts)
+                value = self.element(value, child_spec, parts)
             parts.pop()
             if value is not None:
                 out[name] = value
+        self.nodes += fast
         for name in plan.required:
             if name not in raw:
                 parts.append(name)
-                self.element(None, children[name], parts)
+                self.element(None, children[name].spec, parts)
                 parts.pop()
         return out
 
@@ -620,10 +868,7 @@ class _Walk:
     def collect(
         self, parts: list[str | int], spec: ElementSpec, value: str | None, attribute: str | None
     ) -> None:
-        keys = self.collect_keys.get(id(spec))
-        if keys is None:
-            keys = tuple(k for k in (spec.pointer_id, spec.value_kind) if k and k in self.watch)
-            self.collect_keys[id(spec)] = keys
+        keys = watch_keys(spec, self.watch)
         if keys:
             leaf = Leaf(tuple(parts), spec, value, attribute)
             for key in keys:
@@ -830,6 +1075,9 @@ def _pattern_message(spec: ElementSpec, fmt: _LeafFormat) -> str:
     return message(_("%(field)s is not in the expected format."), field=label(spec))
 
 
+# Remembered: date-times repeat within and across declarations, ``strptime`` is slow, and a
+# datetime is immutable. Bounded, as the input is untrusted.
+@lru_cache(maxsize=4096)
 def parse_datetime(text: str) -> datetime | None:
     """A schema date-time text as a ``datetime``, ``None`` if it is not one.
 
@@ -848,6 +1096,18 @@ def parse_datetime(text: str) -> datetime | None:
         return datetime.strptime(f"{day}{time}{offset}00", "%Y%m%d%H%M%S%z")
     except ValueError:
         return None
+
+
+def check_metadata(raw: object) -> tuple[dict[str, Any] | None, list[Issue], int]:
+    """Stage 1 of a ``MetaData`` envelope alone, as ``check_structure`` does it: the
+    canonical envelope (``None`` when it is not an object, or too large), the issues, and
+    the number of nodes it counts towards ``MAX_NODES``."""
+    walk = _Walk(())
+    try:
+        envelope = walk.metadata(raw)
+    except _TooLarge:
+        return None, walk.structure.issues, walk.nodes
+    return envelope, walk.structure.issues, walk.nodes
 
 
 def check_structure(data: object, *, watch: Collection[str] = ()) -> Structure:

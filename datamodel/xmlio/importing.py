@@ -6,8 +6,10 @@ from typing import Any
 
 from datamodel import validate_declaration
 from datamodel.issues import Issue, IssueCode, ValidationResult
+from datamodel.rules import WATCH, check_rules
 
-from .parsing import parse_declaration_xml
+from .fastread import checked_structure
+from .parsing import depth_issue, parse_declaration_xml
 from .reading import document_from_xml_tree
 from .schema import schema_issues
 
@@ -58,16 +60,38 @@ def declaration_from_xml(
     ``not_a_declaration``), ``schema_issues`` (the submission XSD), ``document_from_xml_tree``
     (canonical JSON), then ``datamodel.validate_declaration(document, today=...,
     lrn_taken=...)`` for stage 1 and stage 2 (code lists, business rules). A field the XSD
-    already reported is not reported again by the JSON stage 1.
+    already reported is not reported again by the JSON stage 1. When neither the XSD nor
+    stage 1 has anything to report (the common case), the reading and stage 1 are done in
+    one walk over the tree (``fastread.checked_structure``), with the same outcome.
 
     Returns a ``ValidationResult``: ``document`` is the canonical document (as normalised
     by ``validate_declaration`` when it returned one), ``None`` when the bytes
     hold no readable declaration; ``issues`` as described. Never raises on any input.
     """
-    parsed = parse_declaration_xml(raw)
-    if parsed.root is None:
+    # The depth limit protects the recursive reading below. A document the schema accepts
+    # is no deeper than the schema (test_xml_schema: far less than MAX_DEPTH), so the slow
+    # depth search runs only when the schema did not accept the whole document. Whatever
+    # the order, a too-deep document gives the same TOO_LARGE issue alone as
+    # parse_declaration_xml does.
+    parsed = parse_declaration_xml(raw, check_depth=False)
+    if parsed.tree is None:
         return ValidationResult(document=None, issues=parsed.issues)
+    if parsed.root is None:
+        too_deep = depth_issue(parsed.tree)
+        return ValidationResult(document=None, issues=[too_deep] if too_deep else parsed.issues)
     xsd = schema_issues(parsed.root)
+    if xsd or parsed.root is not parsed.tree.getroot():
+        too_deep = depth_issue(parsed.tree)
+        if too_deep:
+            return ValidationResult(document=None, issues=[too_deep])
+    if not xsd:
+        # The common case, a declaration with nothing wrong in its structure: reading and
+        # stage 1 in one walk (``fastread``), which gives up on anything stage 1 would
+        # report; then stage 2 as ``validate_declaration`` runs it.
+        structure = checked_structure(parsed.root, WATCH)
+        if structure is not None:
+            stage_2 = check_rules(structure, today=today or date.today(), lrn_taken=lrn_taken)
+            return ValidationResult(document=structure.document, issues=[*parsed.issues, *stage_2])
     document: dict[str, Any] = document_from_xml_tree(parsed.root)
     checked = validate_declaration(document, today=today, lrn_taken=lrn_taken)
     return ValidationResult(

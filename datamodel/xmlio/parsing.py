@@ -42,9 +42,16 @@ _DTD_MARKERS = tuple(
     for marker in ("<!DOCTYPE", "<!ENTITY")
     for encoding in ("ascii", "utf-16-le", "utf-16-be")
 )
-# True when an element sits deeper than MAX_DEPTH (the root is depth 1). One C-level walk.
+# True when an element sits deeper than MAX_DEPTH (the root is depth 1). One C-level walk,
+# but a slow one (a node set per level): ``declaration_from_xml`` runs it only when the
+# schema has not already bounded the depth (see ``depth_issue``).
 _TOO_DEEP = etree.XPath("boolean(/*" + "/*" * MAX_DEPTH + ")")
 _HAS_PROCESSING_INSTRUCTION = etree.XPath("boolean(//processing-instruction())")
+# Encodings in which every character below 0x80 is that one byte, and no other character
+# uses such a byte: there, the characters "<?" of any processing instruction are the bytes
+# b"<?" (see ``_may_hold_processing_instruction``).
+_ASCII_COMPATIBLE = _ALLOWED_ENCODINGS - {"utf-16", "utf-16-le", "utf-16-be"}
+_XML_BLANKS = (b" ", b"\t", b"\r", b"\n")
 
 
 @dataclass(slots=True)
@@ -160,7 +167,9 @@ def _parse_counting(raw: bytes) -> etree._ElementTree | None:
     return root.getroottree() if root is not None else None
 
 
-def parse_xml_safely(raw: bytes) -> tuple[etree._ElementTree | None, list[Issue]]:
+def parse_xml_safely(
+    raw: bytes, *, check_depth: bool = True
+) -> tuple[etree._ElementTree | None, list[Issue]]:
     """Parse untrusted XML bytes into a tree, or explain why not.
 
     Returns ``(tree, [])`` or ``(None, [issue])``. Never raises for any input bytes;
@@ -171,6 +180,8 @@ def parse_xml_safely(raw: bytes) -> tuple[etree._ElementTree | None, list[Issue]
     (FORBIDDEN_CONSTRUCT); more than MAX_BYTES, MAX_DEPTH levels or MAX_ELEMENTS elements
     (TOO_LARGE). Comments are dropped. The lxml parser resolves no entities, loads no DTD
     and never touches the network (project STYLE: lxml with an explicit parser).
+    ``check_depth=False`` leaves out the MAX_DEPTH check: the caller must then run
+    ``depth_issue`` before it recurses into the tree (``declaration_from_xml`` does).
     """
     if not isinstance(raw, bytes | bytearray | memoryview):
         raise TypeError("parse_xml_safely takes bytes, not decoded text")
@@ -183,7 +194,7 @@ def parse_xml_safely(raw: bytes) -> tuple[etree._ElementTree | None, list[Issue]
                 % {"size": len(raw), "limit": MAX_BYTES},
             )
         ]
-    if not raw.strip():
+    if not raw or raw.isspace():  # as "not raw.strip()", without copying the bytes
         return None, [_document_issue(IssueCode.MALFORMED, _("The document is empty."))]
     encoding = _declared_encoding(raw)
     if not _encoding_allowed(encoding):
@@ -218,11 +229,44 @@ def parse_xml_safely(raw: bytes) -> tuple[etree._ElementTree | None, list[Issue]
                 _("Not readable XML: %(detail)s") % {"detail": str(error)},
             )
         ]
-    issue = _forbidden_or_too_large(tree)
+    issue = _forbidden(tree, raw) or (depth_issue(tree) if check_depth else None)
     return (None, [issue]) if issue else (tree, [])
 
 
-def _forbidden_or_too_large(tree: etree._ElementTree) -> Issue | None:
+def _may_hold_processing_instruction(tree: etree._ElementTree, raw: bytes) -> bool:
+    """False when the bytes alone prove that the document has no processing instruction.
+
+    In an ASCII-compatible encoding a processing instruction is the bytes ``<?``, and
+    ``<`` cannot appear unescaped in text or attribute values; the only other ``<?`` the
+    parser accepts is the XML declaration, at the very start. So no ``<?`` after that
+    means none. Anything else (comments or CDATA holding ``<?``, UTF-16) is left to the
+    C-level search.
+    """
+    encoding = tree.docinfo.encoding
+    try:
+        if not encoding or codecs.lookup(encoding).name not in _ASCII_COMPATIBLE:
+            return True
+    except LookupError:
+        return True
+    start = 3 if raw.startswith(codecs.BOM_UTF8) else 0
+    # The XML declaration is "<?xml" and a blank: "<?xml-stylesheet" is an instruction.
+    if raw.startswith(b"<?xml", start) and raw[start + 5 : start + 6] in _XML_BLANKS:
+        start = raw.find(b"?>", start) + 2
+    # No "?" at all is the cheapest proof (a byte search); else no "<?".
+    return raw.find(b"?", start) != -1 and raw.find(b"<?", start) != -1
+
+
+def depth_issue(tree: etree._ElementTree) -> Issue | None:
+    """TOO_LARGE when an element is nested more than MAX_DEPTH levels deep, else None."""
+    if _TOO_DEEP(tree):
+        return _document_issue(
+            IssueCode.TOO_LARGE,
+            _("Elements are nested more than %(limit)s levels deep.") % {"limit": MAX_DEPTH},
+        )
+    return None
+
+
+def _forbidden(tree: etree._ElementTree, raw: bytes) -> Issue | None:
     docinfo = tree.docinfo
     if docinfo.doctype or docinfo.internalDTD is not None or docinfo.system_url:
         return _document_issue(
@@ -237,15 +281,10 @@ def _forbidden_or_too_large(tree: etree._ElementTree) -> Issue | None:
         )
     # The XML declaration is not a node; any processing instruction before or after the
     # root element, or inside it, is an instruction to some other software.
-    if _HAS_PROCESSING_INSTRUCTION(tree):
+    if _may_hold_processing_instruction(tree, raw) and _HAS_PROCESSING_INSTRUCTION(tree):
         return _document_issue(
             IssueCode.FORBIDDEN_CONSTRUCT,
             _("Processing instructions are not accepted in a declaration."),
-        )
-    if _TOO_DEEP(tree):
-        return _document_issue(
-            IssueCode.TOO_LARGE,
-            _("Elements are nested more than %(limit)s levels deep.") % {"limit": MAX_DEPTH},
         )
     # The element count needs no check here: the fast path proved it from the bytes and
     # the counting path stopped at the limit.
@@ -321,7 +360,7 @@ def _is_notification(metadata: etree._Element) -> bool:
     )
 
 
-def parse_declaration_xml(raw: bytes) -> XmlParseResult:
+def parse_declaration_xml(raw: bytes, *, check_depth: bool = True) -> XmlParseResult:
     """Safely parse declaration XML and find the declaration in it.
 
     ``raw`` is the bytes as received (never decoded text; the document's own encoding
@@ -330,8 +369,9 @@ def parse_declaration_xml(raw: bytes) -> XmlParseResult:
     NOT_A_DECLARATION and ENVELOPE_UNWRAPPED (see ``locate_declaration``). Never raises
     for any bytes (``TypeError`` for text, as ``parse_xml_safely``).
     Structure is not checked here: that is the XSD's job (``schema_issues``).
+    ``check_depth``: as for ``parse_xml_safely``.
     """
-    tree, issues = parse_xml_safely(raw)
+    tree, issues = parse_xml_safely(raw, check_depth=check_depth)
     if tree is None:
         return XmlParseResult(tree=None, root=None, issues=issues)
     root, kind_issues = locate_declaration(tree)

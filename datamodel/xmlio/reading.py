@@ -9,6 +9,7 @@ we validate against ours).
 """
 
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
 from lxml import etree
@@ -54,7 +55,7 @@ def _read_generic(element: etree._Element) -> Any:
     return out
 
 
-def _read_datetime(element: etree._Element) -> Any:
+def read_datetime(element: etree._Element) -> Any:
     """``<X><ds:DateTimeString formatCode="102">20240131</ds:DateTimeString></X>``
     -> ``{"value": "20240131", "formatCode": "102"}`` (the dictionary's convention)."""
     children = [child for child in element if isinstance(child.tag, str)]
@@ -75,31 +76,25 @@ def _read_datetime(element: etree._Element) -> Any:
 # the loop over (tens of thousands of) elements does dictionary lookups only:
 # (name, spec, repeatable, is_class, text kind, always an object, is a date-time).
 type _Child = tuple[str, ElementSpec, bool, bool, str, bool, bool]
-_PLANS: dict[int, tuple[dict[str, _Child], dict[str, _Child]]] = {}
 
 
+@cache
 def _plan(spec: ElementSpec) -> tuple[dict[str, _Child], dict[str, _Child]]:
-    """The children of a class by Clark tag (``{DEC-DMS ns}Name``) and by local name.
-
-    Memoised by ``id``: specs are unhashable, and the dictionary's specs live for the whole
-    process (``declaration_spec`` is cached), so an id is never reused for another spec.
-    """
-    plan = _PLANS.get(id(spec))
-    if plan is None:
-        by_name = {
-            name: (
-                name,
-                child,
-                child.repeatable,
-                bool(child.children),
-                text_kind(child),
-                child.value_kind is not None,
-                child.value_kind == "datetime",
-            )
-            for name, child in spec.children.items()
-        }
-        plan = _PLANS[id(spec)] = ({_DEC + name: e for name, e in by_name.items()}, by_name)
-    return plan
+    """The children of a class by Clark tag (``{DEC-DMS ns}Name``) and by local name,
+    once per spec (the dictionary's specs live for the whole process)."""
+    by_name = {
+        name: (
+            name,
+            child,
+            child.repeatable,
+            bool(child.children),
+            text_kind(child),
+            child.value_kind is not None,
+            child.value_kind == "datetime",
+        )
+        for name, child in spec.children.items()
+    }
+    return {_DEC + name: e for name, e in by_name.items()}, by_name
 
 
 def _read_class(element: etree._Element, spec: ElementSpec) -> dict[str, Any]:
@@ -141,7 +136,7 @@ def _add_children(
             if is_class:
                 value = _read_class(child, child_spec)
             elif len(child):
-                value = _read_datetime(child) if is_datetime else _read_generic(child)
+                value = read_datetime(child) if is_datetime else _read_generic(child)
             else:
                 value = child.text or ""
                 # Letters and digits only (no blank, sign or leading zero): already
@@ -170,7 +165,9 @@ def _add_children(
             duplicated.add(name)
 
 
-def _read_metadata_field(element: etree._Element) -> Any:
+def read_metadata_field(element: etree._Element) -> Any:
+    """A field of the MetaData envelope: its text (collapsed as its schema type says), or
+    ``{"value", attributes...}`` when it carries attributes."""
     if len(element):
         return _read_generic(element)
     kind = metadata_fields().get(local_name(element.tag), STRING)
@@ -204,7 +201,7 @@ def document_from_xml_tree(root: etree._Element) -> dict[str, Any]:
         if name == DECLARATION_KEY and DECLARATION_KEY not in document:
             document[DECLARATION_KEY] = _read_class(child, spec)
             continue
-        value = _read_metadata_field(child) if name != DECLARATION_KEY else _read_generic(child)
+        value = read_metadata_field(child) if name != DECLARATION_KEY else _read_generic(child)
         if name in duplicated:
             envelope[name].append(value)
         elif name in envelope:

@@ -6,6 +6,7 @@ so a document that passes stage 1 of the JSON validation yields schema-valid XML
 
 from collections.abc import Mapping
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from lxml import etree
@@ -27,19 +28,10 @@ _DEC = f"{{{NS_DEC}}}"
 _MD = f"{{{NS_METADATA}}}"
 
 
-_ORDERS: dict[int, dict[str, int]] = {}
-
-
+@cache
 def _order(spec: ElementSpec) -> dict[str, int]:
-    """Position of each child in the schema sequence, memoised per spec.
-
-    Keyed by ``id``: specs are not hashable, and the dictionary's specs live for the whole
-    process (``declaration_spec`` is cached), so an id is never reused for another spec.
-    """
-    order = _ORDERS.get(id(spec))
-    if order is None:
-        order = _ORDERS[id(spec)] = {name: i for i, name in enumerate(spec.children)}
-    return order
+    """Position of each child in the schema sequence, once per spec."""
+    return {name: i for i, name in enumerate(spec.children)}
 
 
 def _text(value: Any, path: str) -> str:

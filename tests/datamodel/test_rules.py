@@ -584,6 +584,21 @@ def test_document_codes_known_and_unknown():
     assert (found.severity, found.pointer) == (Severity.WARNING, "42A/67A/68A[1]/02A[2]/D006")
 
 
+def test_document_code_without_a_valid_category_is_its_type_alone():
+    # A category that failed stage 1 (reported there) or none at all: the code looked up
+    # is the type alone, as the document has no category to use.
+    doc = valid_document()
+    item(doc)["AdditionalDocument"] = [
+        {"CategoryCode": "NNNN", "TypeCode": "935", "ID": "INV-1"},
+        {"TypeCode": "935", "ID": "INV-2"},
+    ]
+    found = issues(doc, IssueCode.UNKNOWN_CODE)
+    assert [(i.pointer, str(i.message)) for i in found] == [
+        ("42A/67A/68A[1]/02A[1]/D006", "935 is not a known document code."),
+        ("42A/67A/68A[1]/02A[2]/D006", "935 is not a known document code."),
+    ]
+
+
 def test_header_documents_are_not_document_codes():
     doc = valid_document(AdditionalDocument=[{"CategoryCode": "1", "TypeCode": "DAN", "ID": "1"}])
     assert issues(doc, IssueCode.UNKNOWN_CODE) == []

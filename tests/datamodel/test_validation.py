@@ -7,11 +7,18 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from datamodel import IssueCode, Severity, ValidationResult, validate_declaration
-from datamodel.validation import MAX_ISSUES, canonical_decimal
+from datamodel.dictionary import ElementSpec, declaration_spec, json_pointer
+from datamodel.validation import (
+    MAX_ISSUES,
+    canonical_decimal,
+    check_structure,
+    kind_leaf_check,
+    text_leaf_check,
+)
 from tests.factories import VALID_DOCUMENT, valid_document
 
 TODAY = date(2026, 6, 1)
@@ -579,3 +586,97 @@ def test_a_999_item_declaration_is_valid():
     result = validate(doc)
     assert result.ok, [e.as_dict() for e in result.errors]
     assert len(result.document["Declaration"]["GoodsShipment"]["GovernmentAgencyGoodsItem"]) == 999
+
+
+# -- fast checks -----------------------------------------------------------------------------
+
+
+def _all_leaves(spec: ElementSpec) -> list[ElementSpec]:
+    if spec.is_leaf:
+        return [spec]
+    return [leaf for child in spec.children.values() for leaf in _all_leaves(child)]
+
+
+LEAVES = _all_leaves(declaration_spec())
+# Letters, digits, signs, blanks of every kind, line breaks, controls, non-characters.
+_AWKWARD = st.text(
+    st.one_of(
+        st.sampled_from(list("aZz09-+./ \t\n\r\u00a0\u2028\u00ad\x00\x1f\x7f\ufffeé")),
+        st.characters(codec="utf-8"),
+    ),
+    max_size=40,
+)
+
+
+def _checked_alone(spec: ElementSpec, value: object) -> tuple[object, bool]:
+    """Stage 1's value of one leaf put at its place, and whether it reported on it."""
+    doc: dict = {}
+    node: dict = doc
+    parts: list[str | int] = []
+    current = declaration_spec()
+    for depth, name in enumerate(spec.path):
+        if depth:
+            current = current.children[name]
+        parts.append(name)
+        if name == spec.name and depth == len(spec.path) - 1:
+            node[name] = [value] if current.repeatable else value
+        else:
+            child: dict = {}
+            node[name] = [child] if current.repeatable else child
+            node = child
+        if current.repeatable:
+            parts.append(0)
+    result = check_structure(doc)
+    path = json_pointer(parts)
+    reported = any(i.path == path or i.path.startswith(path + "/") for i in result.issues)
+    found: object = result.document
+    for part in parts:
+        found = (
+            found[part]
+            if isinstance(found, (dict, list)) and (isinstance(part, int) or part in found)
+            else None
+        )
+    return found, reported
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(spec=st.sampled_from(LEAVES), text=_AWKWARD)
+def test_fast_checks_accept_exactly_what_stage_1_accepts(spec, text):
+    # The fast checks (also used by the XML import's one walk) give the canonical value of
+    # a non-blank text exactly when stage 1 accepts it without an issue, and the same one.
+    assume(text.strip())
+    value, reported = _checked_alone(spec, text)
+    if spec.value_kind is None:
+        fast = text_leaf_check(spec)(text)
+    else:
+        checked = kind_leaf_check(spec)(text)
+        fast = checked[0] if checked is not None else None
+    assert fast == (None if reported else value)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    spec=st.sampled_from([leaf for leaf in LEAVES if leaf.value_kind is not None]),
+    text=_AWKWARD,
+    attribute=st.one_of(st.none(), _AWKWARD, st.sampled_from(["EUR", "kgm", "102", "304"])),
+)
+def test_fast_checks_of_values_with_attributes(spec, text, attribute):
+    assume(text.strip())
+    raw = {"value": text} if attribute is None else {"value": text, spec.attribute: attribute}
+    value, reported = _checked_alone(spec, raw)
+    checked = kind_leaf_check(spec)(raw)
+    assert (checked[0] if checked is not None else None) == (None if reported else value)
+
+
+@pytest.mark.parametrize(
+    ("parts", "pointer"),
+    [
+        ((), ""),
+        (("Declaration", "GoodsShipment", 0), "/Declaration/GoodsShipment/0"),
+        (("a", 0, "b/c"), "/a/0/b~1c"),
+        (("a~b", "~/"), "/a~0b/~0~1"),
+        (("",), "/"),
+    ],
+)
+def test_json_pointers_escape_as_rfc_6901_says(parts, pointer):
+    assert json_pointer(parts) == pointer

@@ -7,6 +7,7 @@ import pytest
 
 from datamodel.issues import Issue, IssueCode, Severity
 from datamodel.xmlio import (
+    MAX_DEPTH,
     compare_declarations,
     declaration_from_xml,
     declaration_to_xml,
@@ -144,6 +145,29 @@ def test_a_metadata_attribute_the_schema_refuses_is_reported_once() -> None:
     assert [(i.code, i.path) for i in result.issues] == [
         (IssueCode.UNKNOWN_ELEMENT, "/MetaData/WCOTypeName/colour")
     ]
+
+
+# --- depth: the search runs unless the schema bounded it -------------------------------------
+
+DEEP = b"<Nest>" * (MAX_DEPTH + 1) + b"</Nest>" * (MAX_DEPTH + 1)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        VALID_XML.replace(b"<FunctionCode>", DEEP + b"<FunctionCode>", 1),
+        VALID_XML.replace(b"</md:MetaData>", DEEP + b"</md:MetaData>", 1),
+        b"<Envelope><Header>" + DEEP + b"</Header>" + BODY + b"</Envelope>",
+    ],
+    ids=["in-the-declaration", "in-the-envelope", "beside-the-declaration"],
+)
+def test_a_too_deep_document_is_refused_whole(raw: bytes) -> None:
+    # As parse_declaration_xml refuses it: one TOO_LARGE issue, no document.
+    result = declaration_from_xml(raw)
+
+    assert [i.code for i in result.issues] == [IssueCode.TOO_LARGE]
+    assert result.document is None
+    assert parse_declaration_xml(raw).issues == result.issues
 
 
 # --- XSD and JSON validation together ----------------------------------------------------------

@@ -86,8 +86,11 @@ def test_undefined_entity_reference_is_malformed() -> None:
         b'<?xml version="1.0"?><?xml-stylesheet href="x.xsl"?><a/>',
         b"<a><?php echo 1; ?></a>",
         b"<a/><?after the root?>",
+        b'<?xml-stylesheet href="x.xsl"?><a/>',
+        b'\xef\xbb\xbf<?xml version="1.0"?><a><![CDATA[?]]><?pi?></a>',
+        b'<?xml version="1.0" encoding="UTF-16"?><a><?pi?></a>'.decode().encode("utf-16"),
     ],
-    ids=["before-root", "inside", "after-root"],
+    ids=["before-root", "inside", "after-root", "first-no-declaration", "bom", "utf-16"],
 )
 def test_processing_instructions_are_refused(raw: bytes) -> None:
     assert refused_with(raw) == [IssueCode.FORBIDDEN_CONSTRUCT]

@@ -7,8 +7,15 @@ from collections.abc import Callable
 import pytest
 from lxml import etree
 
+from datamodel.dictionary import ElementSpec, declaration_spec
 from datamodel.issues import IssueCode
-from datamodel.xmlio import declaration_schema, declaration_to_xml, parse_declaration_xml
+from datamodel.xmlio import (
+    MAX_DEPTH,
+    declaration_schema,
+    declaration_to_xml,
+    parse_declaration_xml,
+)
+from datamodel.xmlio.names import SCHEMA_DIR
 from datamodel.xmlio.schema import SchemaLoadError, _LocalSchemaResolver, schema_issues
 from tests.factories import valid_document
 
@@ -198,3 +205,65 @@ def test_a_wrapped_declaration_is_validated_on_its_own() -> None:
     assert xsd_issues(mutated) == [
         (IssueCode.TOO_LONG, "42A/D026", "/Declaration/FunctionalReferenceID")
     ]
+
+
+# --- what the import relies on ----------------------------------------------------------------
+
+XS = "{http://www.w3.org/2001/XMLSchema}"
+
+
+def _schema_depth() -> int:
+    """The deepest element nesting a document valid against the submission schema can have,
+    computed from the copied XSD files: MetaData, then the Declaration's element tree.
+
+    Fails when the schema could nest without bound (a recursive type) or admit elements it
+    does not declare (``xs:any`` other than MetaData's strict one for the Declaration)."""
+    folder = SCHEMA_DIR / "wco" / "declaration"
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    dec = etree.parse(str(folder / "WCO_DEC_2_DMS.xsd"), parser).getroot()
+    ds = etree.parse(str(folder / "WCO_DS" / "WCO_DEC_DS_2_DMS.xsd"), parser).getroot()
+    assert dec.find(f".//{XS}any") is None and ds.find(f".//{XS}any") is None
+    assert [e.get("name") for e in dec.iterfind(f"{XS}element")] == ["Declaration"]
+    types = {
+        **{t.get("name"): t for t in dec.iterfind(f"{XS}complexType")},
+        **{f"ds:{t.get('name')}": t for t in ds.iterfind(f"{XS}complexType")},
+    }
+
+    def content(element: etree._Element) -> list[etree._Element]:
+        """The element declarations of an element's content model (not deeper)."""
+        body = types.get(element.get("type", ""))
+        if body is None:
+            body = element.find(f"{XS}complexType")
+        if body is None:
+            return []
+        return [
+            e
+            for e in body.iter(f"{XS}element")
+            if next(a for a in e.iterancestors(f"{XS}element", f"{XS}complexType")) is body
+        ]
+
+    def depth(element: etree._Element, seen: tuple[str, ...]) -> int:
+        name = element.get("type") or element.get("name", "")
+        assert name not in seen, f"recursive type {name}"
+        children = content(element)
+        return 1 + max((depth(c, (*seen, name)) for c in children), default=0)
+
+    return 1 + depth(dec.find(f"{XS}element"), ())
+
+
+def test_a_schema_valid_declaration_is_far_from_the_depth_limit() -> None:
+    # declaration_from_xml leaves out the depth search for a document the schema accepts
+    # whole. The schema's depth is that of the dictionary's deepest leaf (a date-time's
+    # DateTimeString one more) under MetaData.
+    deepest_leaf = max(
+        len(leaf.path) + (leaf.value_kind == "datetime") for leaf in _leaves(declaration_spec())
+    )
+
+    assert _schema_depth() == 1 + deepest_leaf
+    assert _schema_depth() < MAX_DEPTH
+
+
+def _leaves(spec: ElementSpec) -> list[ElementSpec]:
+    if spec.is_leaf:
+        return [spec]
+    return [leaf for child in spec.children.values() for leaf in _leaves(child)]
