@@ -15,6 +15,10 @@ The canonical JSON document mirrors the XML (WCO DEC-DMS 2, namespaces dropped):
   leaf that carries XML attributes is ``{"value": "...", "<attribute>": "..."}``; amounts
   (``currencyID``), measures and quantities (``unitCode``) and date-times (``formatCode``)
   are always such objects in the canonical form.
+
+``ElementSpec.allowed_attributes`` gives the XML attributes the schema allows on a leaf
+(``languageID`` on a text, ``listID``/``listAgencyID``... on a code, ``schemeID``... on an
+ID), read from the copied XSDs by ``leaf_attribute_types``.
 """
 
 import csv
@@ -28,7 +32,9 @@ from lxml import etree
 DATA_FILE = Path(__file__).parent / "data" / "wco_dec_dms_2.15_elements.csv"
 SCHEMA_DIR = Path(__file__).parent / "data" / "schemas" / "wco" / "declaration"
 METADATA_SCHEMA = SCHEMA_DIR / "DocumentMetaData_2_DMS.xsd"
-_XS = "{http://www.w3.org/2001/XMLSchema}"
+LEAF_TYPES_SCHEMA = SCHEMA_DIR / "WCO_DS" / "WCO_DEC_DS_2_DMS.xsd"
+_XS_NAMESPACE = "http://www.w3.org/2001/XMLSchema"
+_XS = f"{{{_XS_NAMESPACE}}}"
 
 # udt base type -> the canonical leaf kind and the attribute it may carry.
 _VALUE_KINDS = {
@@ -64,6 +70,8 @@ class ElementSpec:
     facets: dict[str, str]
     enumeration: list[str]
     children: dict[str, "ElementSpec"] = field(default_factory=dict)
+    # The schema type of a leaf as the dictionary names it (``ds:...Type``), "" for classes.
+    type_name: str = ""
 
     @property
     def repeatable(self) -> bool:
@@ -83,6 +91,12 @@ class ElementSpec:
         """The XML attribute a leaf of this kind carries (``currencyID``, ``unitCode``...)."""
         kind = _VALUE_KINDS.get(self.base_type)
         return kind[1] if kind else None
+
+    @property
+    def allowed_attributes(self) -> dict[str, "AttributeSpec"]:
+        """The XML attributes the schema allows on this leaf, by name in schema order
+        (``{}`` for classes, numbers and date-times; ``currencyID``... for value kinds)."""
+        return leaf_attribute_types().get(self.type_name.rpartition(":")[2], {})
 
     @property
     def pointer_id(self) -> str:
@@ -125,6 +139,7 @@ def declaration_spec() -> ElementSpec:
                 base_type=base,
                 facets=facets,
                 enumeration=enumeration,
+                type_name=row["type"] if base else "",
             )
             by_path[row["path"]] = spec
             if len(names) == 1:
@@ -133,6 +148,26 @@ def declaration_spec() -> ElementSpec:
                 by_path["/" + "/".join(names[:-1])].children[spec.name] = spec
     assert root is not None, f"no /Declaration row in {DATA_FILE}"
     return root
+
+
+def _schema_root(schema: Path) -> etree._Element:
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+    )
+    return etree.parse(str(schema), parser).getroot()
+
+
+def _imported(schema: Path, root: etree._Element) -> list[Path]:
+    return [
+        (schema.parent / i.get("schemaLocation", "")).resolve()
+        for i in root.iterfind(f"{_XS}import")
+    ]
+
+
+def _qname(element: etree._Element, text: str) -> tuple[str, str]:
+    """A QName written in a schema (``udt:CodeType``) as (namespace, local name)."""
+    prefix, _, local = text.rpartition(":")
+    return element.nsmap.get(prefix or None, "") or "", local
 
 
 @cache
@@ -145,23 +180,12 @@ def metadata_attributes() -> dict[str, dict[str, int | None]]:
     imports (the types of the envelope's fields) and the code list schemas that one imports
     (the attributes' restricted types), so that the envelope has one source.
     """
-    parser = etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
-    )
-
-    def imports(schema: Path) -> list[Path]:
-        root = etree.parse(str(schema), parser).getroot()
-        return [
-            (schema.parent / i.get("schemaLocation", "")).resolve()
-            for i in root.iterfind(f"{_XS}import")
-        ]
-
-    envelope_root = etree.parse(str(METADATA_SCHEMA), parser).getroot()
-    types_schema = imports(METADATA_SCHEMA)[0]
-    types_root = etree.parse(str(types_schema), parser).getroot()
+    envelope_root = _schema_root(METADATA_SCHEMA)
+    types_schema = _imported(METADATA_SCHEMA, envelope_root)[0]
+    types_root = _schema_root(types_schema)
     max_length_of_type: dict[str, int] = {}
-    for code_list in imports(types_schema):
-        for simple in etree.parse(str(code_list), parser).getroot().iterfind(f"{_XS}simpleType"):
+    for code_list in _imported(types_schema, types_root):
+        for simple in _schema_root(code_list).iterfind(f"{_XS}simpleType"):
             facet = simple.find(f"{_XS}restriction/{_XS}maxLength")
             if facet is not None:
                 max_length_of_type[simple.get("name", "")] = int(facet.get("value", ""))
@@ -182,6 +206,99 @@ def metadata_attributes() -> dict[str, dict[str, int | None]]:
         )
         for element in envelope.iterfind(f"{_XS}complexType/{_XS}sequence/{_XS}element")
     }
+
+
+@dataclass(frozen=True, slots=True)
+class AttributeSpec:
+    """An XML attribute the schema allows on a leaf.
+
+    ``base``: the XSD built-in type its type is or restricts (``string``, ``token``,
+    ``language``, ``anyURI``); ``max_length``, ``pattern`` (an XSD regular expression) and
+    ``enumeration``: the facets of its type where that is a restricted one (``listAgencyID``:
+    the UN/ECE agency code type, maxLength 3 and pattern ``.{1,3}``).
+    """
+
+    name: str
+    base: str
+    max_length: int | None = None
+    pattern: str | None = None
+    enumeration: tuple[str, ...] = ()
+
+
+@cache
+def leaf_attribute_types() -> dict[str, dict[str, AttributeSpec]]:
+    """The XML attributes the schema allows on each leaf type of the declaration that has
+    any, by the type's name (``DeclarationFunctionalReferenceIDType``: the dictionary's
+    ``type`` without ``ds:``), in schema order.
+
+    Read from the copied ``WCO_DEC_DS_2_DMS.xsd``, whose leaf types restrict the UN/CEFACT
+    ``udt:`` types (and could prohibit or narrow their attributes: a restriction's own
+    ``xs:attribute`` is applied), the ``UnqualifiedDataType_6_DMS.xsd`` it imports (the
+    attributes of ``udt:TextType``: ``languageID``; ``CodeType``: ``listID``,
+    ``listAgencyID``...; ``IDType``: ``schemeID``...; the value kinds' ``currencyID``,
+    ``unitCode``) and the code list schemas that one imports (the attributes' restricted
+    types), so that the declaration's attributes have one source as the envelope's do
+    (``metadata_attributes``). A date-time's ``formatCode`` is on its ``DateTimeString``,
+    not on the leaf; numbers (``udt:NumericType``) take no attribute.
+    """
+    leaf_types_root = _schema_root(LEAF_TYPES_SCHEMA)
+    udt_schema = _imported(LEAF_TYPES_SCHEMA, leaf_types_root)[0]
+    udt_root = _schema_root(udt_schema)
+    simple_roots = [udt_root, *(_schema_root(p) for p in _imported(udt_schema, udt_root))]
+
+    restrictions: dict[tuple[str, str], etree._Element] = {}
+    for root in simple_roots:
+        namespace = root.get("targetNamespace", "")
+        for simple in root.iterfind(f"{_XS}simpleType"):
+            restriction = simple.find(f"{_XS}restriction")
+            if restriction is not None:
+                restrictions[(namespace, simple.get("name", ""))] = restriction
+
+    def attribute_spec(attribute: etree._Element) -> AttributeSpec:
+        name = attribute.get("name", "")
+        namespace, local = _qname(attribute, attribute.get("type", "xs:anySimpleType"))
+        max_length: int | None = None
+        pattern: str | None = None
+        enumeration: list[str] = []
+        # A restricted simple type, possibly of another one: its facets, then its base's.
+        while namespace != _XS_NAMESPACE:
+            restriction = restrictions.get((namespace, local))
+            assert restriction is not None, f"type {local} of {name} not in the copied schemas"
+            # The derived type's facets hold where both types have one (they narrow).
+            inherited_enumeration = not enumeration
+            for facet in restriction:
+                facet_name = facet.tag.removeprefix(_XS) if isinstance(facet.tag, str) else ""
+                if facet_name == "maxLength" and max_length is None:
+                    max_length = int(facet.get("value", ""))
+                elif facet_name == "pattern" and pattern is None:
+                    pattern = facet.get("value", "")
+                elif facet_name == "enumeration" and inherited_enumeration:
+                    enumeration.append(facet.get("value", ""))
+            namespace, local = _qname(restriction, restriction.get("base", ""))
+        return AttributeSpec(name, local, max_length, pattern, tuple(enumeration))
+
+    udt_namespace = udt_root.get("targetNamespace", "")
+    udt_attributes = {
+        (udt_namespace, complex_type.get("name", "")): {
+            a.get("name", ""): attribute_spec(a) for a in complex_type.iter(f"{_XS}attribute")
+        }
+        for complex_type in udt_root.iterfind(f"{_XS}complexType")
+    }
+    out: dict[str, dict[str, AttributeSpec]] = {}
+    for complex_type in leaf_types_root.iterfind(f"{_XS}complexType"):
+        derivation = complex_type.find(f"{_XS}simpleContent/*")
+        if derivation is None:
+            continue  # a date-time: a choice of its DateTimeString
+        attributes = dict(udt_attributes.get(_qname(derivation, derivation.get("base", "")), {}))
+        for attribute in derivation.iterfind(f"{_XS}attribute"):
+            name = attribute.get("name", "")
+            if attribute.get("use") == "prohibited":
+                attributes.pop(name, None)
+            elif attribute.get("type") is not None or name not in attributes:
+                attributes[name] = attribute_spec(attribute)
+        if attributes:
+            out[complex_type.get("name", "")] = attributes
+    return out
 
 
 def spec_at(names: Sequence[str]) -> ElementSpec | None:

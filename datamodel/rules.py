@@ -165,7 +165,11 @@ class RuleContext:
         ]
 
     def get(self, parts: Parts) -> Any:
-        """The canonical element at ``parts``, ``None`` when absent or reported as wrong."""
+        """The canonical element at ``parts``, ``None`` when absent or reported as wrong.
+
+        A leaf may be a ``{"value": ..., attribute: ...}`` object (amounts and the like
+        always, texts, codes and IDs when they carry XML attributes): rules read a leaf's
+        value with ``value``, or from ``Structure.leaves``, whose values are plain texts."""
         node: Any = self.structure.document
         for part in parts:
             if type(part) is str:

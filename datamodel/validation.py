@@ -14,6 +14,12 @@ What stage 1 checks (source: the DEC-DMS 2.15 schema, via the element dictionary
   is ``MALFORMED`` or ``UNKNOWN_ELEMENT``;
 - element names (``UNKNOWN_ELEMENT``), ``minOccurs`` (``REQUIRED``), ``maxOccurs``
   (``TOO_MANY``, pointed at the first entry too many), objects vs values (``WRONG_TYPE``);
+- the XML attributes of texts, codes and IDs (``{"value": text, attribute: text}``): those
+  the leaf's schema type allows (``ElementSpec.allowed_attributes``: ``languageID``,
+  ``listID``, ``listAgencyID``, ``schemeID``...; others are ``UNKNOWN_ELEMENT`` at the
+  attribute), each against its type: ``xs:language``, ``xs:anyURI``, the agency code's
+  ``maxLength`` 3 (``TOO_LONG``, ``BAD_FORMAT``), at most ``MAX_ATTRIBUTE_LENGTH``
+  characters where the type sets no limit; the value as in the bare form;
 - leaf facets: ``maxLength`` (``TOO_LONG``), ``length``, ``pattern``, ``enumeration``,
   ``totalDigits``/``fractionDigits`` of decimals, the date-time pattern
   ``CCYYMMDD[HHMMSS(Z|+hh|-hh)]`` with ``formatCode`` 102/304, a 3-letter ``currencyID``,
@@ -30,7 +36,11 @@ Normalisation (the canonical form, see ``datamodel.dictionary``):
   for any value (``9`` -> ``"9"``), booleans never;
 - amounts, measures, quantities and date-times are always ``{"value": ..., attr}`` objects;
   a bare value is accepted and wrapped; a date-time without ``formatCode`` gets the one its
-  length implies (8 digits: ``102``, else ``304``).
+  length implies (8 digits: ``102``, else ``304``);
+- a text, code or ID with attributes is ``{"value": ..., attributes...}`` with the
+  attributes stripped, in schema order, blank ones left out; one left without any is its
+  plain value again (so the usual leaf stays a string). An object with ``"value"`` alone is
+  not a leaf form (``WRONG_TYPE``): the object form is for a leaf that carries attributes.
 
 Decisions (documented here because callers rely on them):
 
@@ -59,6 +69,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from datamodel.dictionary import (
+    AttributeSpec,
     ElementSpec,
     declaration_spec,
     json_pointer,
@@ -70,6 +81,9 @@ from datamodel.issues import Issue, IssueCode, Severity
 MAX_ISSUES = 500
 MAX_NODES = 250_000
 MAX_METADATA_LENGTH = 512
+# The longest attribute of a text, code or ID whose type sets no maxLength (names, URIs of
+# code lists): as for the envelope's texts, bounded so that a document stays small.
+MAX_ATTRIBUTE_LENGTH = 512
 
 Parts = tuple[str | int, ...]
 
@@ -89,6 +103,24 @@ _DATETIME_RE = re.compile(r"(20\d{6})(?:(\d{6})(Z|[-+]\d\d))?", re.ASCII)
 _DATETIME_FORMATS = {"102": "CCYYMMDD", "304": "CCYYMMDDHHMMSS with Z or +hh/-hh"}
 _CURRENCY_RE = re.compile(r"[A-Z]{3}")
 _UNIT_MAX_LENGTH = 5
+# xs:language (XSD 1.0 part 2, 3.3.3: RFC 3066 tags such as EN or en-GB).
+_LANGUAGE_RE = re.compile(r"[a-zA-Z]{1,8}(?:-[a-zA-Z0-9]{1,8})*")
+# xs:anyURI as libxml2 checks it (so that what stage 1 accepts, the XSD does too): the
+# characters a URI cannot hold are taken as escaped (each becomes "_"), and the rest must be
+# an RFC 3986 URI reference whose port, if any, fits in an int.
+_URI_ESCAPED_RE = re.compile(r"""[\x00-\x20\x7f-\U0010ffff<>"{}|\\^`']""")
+_URI_PCT = r"%[0-9A-Fa-f]{2}"
+_URI_CHARS = r"A-Za-z0-9\-._~!$&'()*+,;="  # unreserved and sub-delims
+_URI_PCHAR = rf"(?:[{_URI_CHARS}:@]|{_URI_PCT})"
+_URI_PATH = rf"(?:/{_URI_PCHAR}*)*"
+_URI_RE = re.compile(
+    rf"(?:(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]*):)?"
+    rf"(?://(?:(?:[{_URI_CHARS}:]|{_URI_PCT})*@)?(?:\[[^\]]*\]|(?:[{_URI_CHARS}]|{_URI_PCT})*)"
+    rf"(?::(?P<port>[0-9]+))?{_URI_PATH}"
+    rf"|(?P<path>/?(?:{_URI_PCHAR}+{_URI_PATH})?))"
+    rf"(?:\?(?:{_URI_PCHAR}|[/?])*)?(?:#(?:{_URI_PCHAR}|[/?\[\]])*)?"
+)
+_INT_MAX = 2**31 - 1
 # Integers longer than this are refused before they are turned into text (Python limits
 # int-to-str conversion, and no leaf allows more than 18 digits).
 _MAX_INT = 10**40
@@ -404,13 +436,150 @@ def kind_leaf_parts_check(spec: ElementSpec) -> KindPartsCheck:
     return check
 
 
+# -- attributes of texts, codes and IDs --------------------------------------------------------
+#
+# A text, code or ID leaf may carry the XML attributes its schema type allows
+# (``ElementSpec.allowed_attributes``: ``languageID`` on a text, ``listID``, ``listAgencyID``...
+# on a code, ``schemeID``, ``schemeAgencyID``... on an ID). It is then ``{"value": text,
+# attribute: text...}``: the value checked as the bare form is, each attribute against its
+# schema type, stripped, blank ones left out; a leaf left without any is its plain value.
+# One check per attribute type, for the reporting way (``_Walk.attributed_leaf``) and for
+# the XML import's one walk (``text_leaf_attributes_check``).
+
+type AttributeProblem = tuple[IssueCode, str] | None
+type AttributesCheck = Callable[[list[tuple[str, str]]], dict[str, str] | None]
+
+
+def _xsd_regex(pattern: str) -> re.Pattern[str]:
+    """An XSD pattern (matched whole, so to be used with ``fullmatch``) as a Python one: the
+    XSD "." matches neither line feed nor carriage return, Python's matches the latter."""
+    out: list[str] = []
+    in_class = escaped = False
+    for char in pattern:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char in "[]":
+            in_class = char == "["
+        elif char == "." and not in_class:
+            char = r"[^\n\r]"
+        out.append(char)
+    return re.compile("".join(out))
+
+
+def is_any_uri(text: str) -> bool:
+    """Whether ``text`` (stripped) is an xs:anyURI as libxml2, and so the XSD, reads one."""
+    match = _URI_RE.fullmatch(_URI_ESCAPED_RE.sub("_", text))
+    if match is None:
+        return False
+    path, port = match.group("path"), match.group("port")
+    if match.group("scheme") is None and path and ":" in path.partition("/")[0]:
+        return False  # a relative reference's first segment cannot hold a colon
+    digits = (port or "").lstrip("0")
+    return len(digits) < 10 or (len(digits) == 10 and int(digits) <= _INT_MAX)
+
+
+@cache
+def _attribute_check(attribute: AttributeSpec) -> Callable[[str], AttributeProblem]:
+    """The check of one attribute's stripped, non-blank text: ``None`` when its schema type
+    (and ``MAX_ATTRIBUTE_LENGTH``) accepts it, else the issue code and message."""
+    name, base = attribute.name, attribute.base
+    limit = MAX_ATTRIBUTE_LENGTH if attribute.max_length is None else attribute.max_length
+    pattern = _xsd_regex(attribute.pattern) if attribute.pattern else None
+    enumeration = frozenset(attribute.enumeration)
+
+    def check(text: str) -> AttributeProblem:
+        if not text.isprintable() and _FORBIDDEN_CHARS_RE.search(text):
+            return IssueCode.BAD_FORMAT, message(
+                _("%(name)s contains control characters."), name=name
+            )
+        if len(text) > limit:
+            return IssueCode.TOO_LONG, message(
+                _("%(name)s has %(count)s characters; at most %(max)s are allowed."),
+                name=name,
+                count=len(text),
+                max=limit,
+            )
+        if (pattern is not None and not pattern.fullmatch(text)) or (
+            enumeration and text not in enumeration
+        ):
+            return IssueCode.BAD_FORMAT, message(
+                _("%(name)s is not in the format its schema type allows."), name=name
+            )
+        if base == "language" and not _LANGUAGE_RE.fullmatch(text):
+            return IssueCode.BAD_FORMAT, message(
+                _("%(name)s must be a language code such as EN or en-GB."), name=name
+            )
+        if base == "anyURI" and not is_any_uri(text):
+            return IssueCode.BAD_FORMAT, message(_("%(name)s must be a URI."), name=name)
+        return None
+
+    return check
+
+
+@cache
+def text_leaf_attributes_check(spec: ElementSpec) -> AttributesCheck:
+    """The fast check of the XML attributes of a leaf without value kind (text, code, ID or
+    number), given as ``(name, text)`` pairs without ``xsi:*``: the canonical attributes
+    (in schema order, stripped, blank ones left out) when stage 1 accepts them all without
+    an issue, else None (an attribute the leaf does not take, or one stage 1 reports)."""
+    allowed = spec.allowed_attributes
+    checks = {name: _attribute_check(attribute) for name, attribute in allowed.items()}
+    order = {name: position for position, name in enumerate(allowed)}
+
+    def check(items: list[tuple[str, str]]) -> dict[str, str] | None:
+        found: dict[str, str] = {}
+        for name, raw in items:
+            attribute_check = checks.get(name)
+            if attribute_check is None or type(raw) is not str:
+                return None
+            text = raw.strip()
+            if text:
+                if attribute_check(text) is not None:
+                    return None
+                found[name] = text
+        if len(found) > 1:
+            found = dict(sorted(found.items(), key=lambda item: order[item[0]]))
+        return found
+
+    return check
+
+
+@cache
+def text_leaf_object_check(spec: ElementSpec) -> KindCheck:
+    """The fast check of a text, code, ID or number given as an object with attributes
+    (``_Walk.attributed_leaf``): ``(canonical, value, None)`` when stage 1 accepts it
+    without an issue, else None."""
+    text_check = text_leaf_check(spec)
+    attributes_check = text_leaf_attributes_check(spec)
+
+    def check(raw: object) -> tuple[Any, str | None, str | None] | None:
+        if type(raw) is not dict or len(raw) < 2:
+            return None
+        value = raw.get("value")
+        if type(value) is not str:
+            return None
+        text = text_check(value)
+        if text is None:
+            return None
+        found = attributes_check([(k, v) for k, v in raw.items() if k != "value"])
+        if found is None:
+            return None
+        return ({"value": text, **found} if found else text), text, None
+
+    return check
+
+
 class _Child(NamedTuple):  # unpacked in the hot loop of ``_Walk.single``
     """One child of an object element, with what validating it takes."""
 
     spec: ElementSpec
     # A leaf that occurs at most once (validated directly, not through ``element``).
     single_leaf: bool
-    # Its fast check: text leaves take a string, value kinds a string or an object.
+    # Its fast checks: ``text_check`` of a text, code, ID or number given as a string;
+    # ``kind_check`` of the same given as an object with attributes, or of a value kind
+    # (amount, measure, quantity, date-time) given as a string or an object.
     text_check: TextCheck | None
     kind_check: KindCheck | None
     # The keys under which stage 2 wants this leaf (``Structure.leaves``).
@@ -437,6 +606,7 @@ def _children_of(spec: ElementSpec, watch: frozenset[str]) -> _Children:
         text_check = kind_check = None
         if single_leaf and child.value_kind is None:
             text_check = text_leaf_check(child)
+            kind_check = text_leaf_object_check(child)
         elif single_leaf:
             kind_check = kind_leaf_check(child)
         plans[name] = _Child(
@@ -667,7 +837,11 @@ class _Walk:
             return text.strip()
         return None
 
-    def unknown(self, key: object, parts: list[str | int]) -> None:
+    def unknown(
+        self, key: object, parts: list[str | int], attribute_of: ElementSpec | None = None
+    ) -> None:
+        """Report ``key`` as an element unknown here, or as an attribute the leaf
+        ``attribute_of`` does not take."""
         self.nodes += 1
         if self.nodes > MAX_NODES:
             raise _TooLarge
@@ -679,11 +853,15 @@ class _Walk:
         name = str(key)
         shown = name if len(name) <= 100 else name[:100] + "…"
         parts.append(shown)
-        self.report(
-            IssueCode.UNKNOWN_ELEMENT,
-            parts,
-            message(_("%(name)s is not an element of the WCO declaration here."), name=shown),
-        )
+        if attribute_of is None:
+            text = message(_("%(name)s is not an element of the WCO declaration here."), name=shown)
+        else:
+            text = message(
+                _("%(field)s does not take the attribute %(attribute)s."),
+                field=label(attribute_of),
+                attribute=shown,
+            )
+        self.report(IssueCode.UNKNOWN_ELEMENT, parts, text)
         parts.pop()
 
     # -- elements -------------------------------------------------------------------------
@@ -776,17 +954,16 @@ class _Walk:
             value = raw[name]
             child_spec, single_leaf, text_check, kind_check, keys = children[name]
             # Fast path: a valid single leaf (see "fast checks"), no issue to report.
-            if text_check is not None:
-                if type(value) is str:
-                    text = text_check(value)
-                    if text is not None:
-                        fast += 1
-                        out[name] = text
-                        if keys:
-                            leaf = _new_leaf(((*parts, name), child_spec, text, None))
-                            for key in keys:
-                                leaves[key].append(leaf)
-                        continue
+            if text_check is not None and type(value) is str:
+                text = text_check(value)
+                if text is not None:
+                    fast += 1
+                    out[name] = text
+                    if keys:
+                        leaf = _new_leaf(((*parts, name), child_spec, text, None))
+                        for key in keys:
+                            leaves[key].append(leaf)
+                    continue
             elif kind_check is not None:
                 checked = kind_check(value)
                 if checked is not None:
@@ -823,6 +1000,9 @@ class _Walk:
         kind = spec.value_kind
         errors = self.errors
         if kind is None:
+            if isinstance(raw, dict) and len(raw) > 1 and "value" in raw:
+                return self.attributed_leaf(raw, spec, parts)
+            # Anything else (also an object without attributes) is not a text or number.
             value = self.value(raw, spec, parts)
             if value is not None and self.errors == errors:
                 self.collect(parts, spec, value, None)
@@ -864,6 +1044,64 @@ class _Walk:
         if attribute is not None:
             out[attribute_name] = attribute
         return out
+
+    def attributed_leaf(
+        self, raw: dict[Any, Any], spec: ElementSpec, parts: list[str | int]
+    ) -> str | dict[str, str] | None:
+        """A text, code, ID or number given with XML attributes, ``{"value": text,
+        attribute: text...}``: the value checked as its bare form is, each attribute against
+        its schema type. Canonical: ``{"value", attributes in schema order}``, or the plain
+        value when no attribute is left (all were blank)."""
+        allowed = spec.allowed_attributes
+        for key in raw:
+            if key != "value" and key not in allowed:
+                self.unknown(key, parts, attribute_of=spec)
+        if _is_blank(raw["value"]):
+            self.report(
+                IssueCode.REQUIRED,
+                parts,
+                message(_("%(field)s has no value."), field=label(spec)),
+            )
+            return None
+        errors = self.errors
+        value = self.value(raw["value"], spec, parts)
+        if value is None:
+            return None
+        if self.errors == errors:
+            self.collect(parts, spec, value, None)
+        attributes: dict[str, str] = {}
+        for name, attribute in allowed.items():
+            if name in raw:
+                text = self.leaf_attribute(raw[name], attribute, parts)
+                if text is not None:
+                    attributes[name] = text
+        return {"value": value, **attributes} if attributes else value
+
+    def leaf_attribute(
+        self, raw: object, attribute: AttributeSpec, parts: list[str | int]
+    ) -> str | None:
+        """The canonical text of an attribute of a text, code or ID; ``None`` when blank
+        (left out) or reported."""
+        if _is_blank(raw):
+            return None
+        parts.append(attribute.name)
+        try:
+            text = _text(raw)
+            if text is None:
+                self.report(
+                    IssueCode.WRONG_TYPE,
+                    parts,
+                    message(_("%(name)s must be a text."), name=attribute.name),
+                )
+                return None
+            text = text.strip()
+            problem = _attribute_check(attribute)(text)
+            if problem is not None:
+                self.report(problem[0], parts, problem[1])
+                return None
+            return text
+        finally:
+            parts.pop()
 
     def collect(
         self, parts: list[str | int], spec: ElementSpec, value: str | None, attribute: str | None

@@ -7,15 +7,15 @@ of building the converted dict and then walking that again, which is most of the
 importing a large declaration.
 
 It takes the reader's value of every leaf (``reading``: text, token collapse, canonical
-decimal, attributes) and stage 1's own checks of it (``validation.text_leaf_check`` and
-``kind_leaf_check``), and it gives up (``None``) at the first thing that is not plain: an
-element the dictionary does not have there, an attribute other than a value's own
-(``currencyID``, ``unitCode``, ``formatCode``; ``xsi:*`` are not data), elements out of
-schema order, a repeated element that occurs once, too many occurrences, a missing
-mandatory element, a date-time not in its ``DateTimeString``, a blank value or any value
-stage 1 would report, or more than ``MAX_NODES`` nodes. The caller then takes the two
-steps, which report what is wrong. So this never decides anything about a declaration on
-its own: it is a shortcut for the case where both steps would find nothing.
+decimal, attributes) and stage 1's own checks of it (``validation.text_leaf_check``,
+``text_leaf_attributes_check`` and ``kind_leaf_check``), and it gives up (``None``) at the
+first thing that is not plain: an element the dictionary does not have there, an attribute
+the leaf's schema type does not have (``xsi:*`` are not data) or has in a form stage 1
+would report, elements out of schema order, a repeated element that occurs once, too many
+occurrences, a missing mandatory element, a date-time not in its ``DateTimeString``, a blank
+value or any value stage 1 would report, or more than ``MAX_NODES`` nodes. The caller then
+takes the two steps, which report what is wrong. So this never decides anything about a
+declaration on its own: it is a shortcut for the case where both steps would find nothing.
 
 The tree must not be deeper than ``parsing.MAX_DEPTH`` (the walk recurses).
 """
@@ -36,6 +36,7 @@ from datamodel.validation import (
     check_metadata,
     kind_leaf_check,
     kind_leaf_parts_check,
+    text_leaf_attributes_check,
     text_leaf_check,
     watch_keys,
 )
@@ -79,6 +80,8 @@ class _Entry(NamedTuple):  # unpacked in the hot loop of ``_read_class``
     spec: ElementSpec
     max_occurs: int | None
     attribute: str | None  # the one attribute of a value kind, e.g. ``currencyID``
+    # ``text_leaf_attributes_check`` of a text, code, ID or number, else None.
+    attributes_check: Any
 
 
 @cache
@@ -86,6 +89,7 @@ def _plan(spec: ElementSpec, watch: frozenset[str]) -> _Plan:
     by_tag = {}
     for position, (name, child) in enumerate(spec.children.items()):
         check: Any
+        attributes_check = None
         if child.children:
             how, check = _CLASS, _plan(child, watch)
         elif child.value_kind == "datetime":
@@ -98,6 +102,7 @@ def _plan(spec: ElementSpec, watch: frozenset[str]) -> _Plan:
             # number in canonical form first, which the check could read otherwise.
             how = _NUMBER if text_kind(child) == DECIMAL else _TEXT
             check = text_leaf_check(child)
+            attributes_check = text_leaf_attributes_check(child)
         by_tag[_DEC + name] = _Entry(
             how=how,
             name=name,
@@ -108,6 +113,7 @@ def _plan(spec: ElementSpec, watch: frozenset[str]) -> _Plan:
             spec=child,
             max_occurs=child.max_occurs,
             attribute=child.attribute,
+            attributes_check=attributes_check,
         )
     required = frozenset(name for name, child in spec.children.items() if child.min_occurs)
     return _Plan(by_tag, required)
@@ -115,6 +121,16 @@ def _plan(spec: ElementSpec, watch: frozenset[str]) -> _Plan:
 
 def _has_data_attributes(element: etree._Element) -> bool:
     return any(not key.startswith(_XSI_PREFIX) for key in element.keys())
+
+
+def _with_attributes(element: etree._Element, value: str, check: Any) -> str | dict[str, str]:
+    """The canonical leaf of a text, code, ID or number whose element has attributes, as
+    the reader and then stage 1 give it (``validation._Walk.attributed_leaf``); not plain
+    when one is not the leaf's or stage 1 would report it."""
+    found = check([(k, v) for k, v in element.items() if not k.startswith(_XSI_PREFIX)])
+    if found is None:
+        raise _NotPlain
+    return {"value": value, **found} if found else value
 
 
 def _decimal_text(element: etree._Element) -> str:
@@ -161,19 +177,33 @@ class _Walk:
             entry = by_tag.get(child.tag)
             if entry is None:
                 raise _NotPlain  # unknown here, another namespace, or not an element
-            how, name, position, repeatable, check, keys, child_spec, max_occurs, attribute = entry
+            (
+                how,
+                name,
+                position,
+                repeatable,
+                check,
+                keys,
+                child_spec,
+                max_occurs,
+                attribute,
+                attributes_check,
+            ) = entry
             if not repeatable and how != _CLASS:
                 # Most elements: a leaf that occurs once.
                 if position <= last:
                     raise _NotPlain  # out of order, or repeated
                 last = position
                 if how == _TEXT:
-                    if len(child) or (child.keys() and _has_data_attributes(child)):
-                        raise _NotPlain  # elements or data attributes inside a value
+                    if len(child):
+                        raise _NotPlain  # elements inside a value
                     value = check(child.text or "")
                     if value is None:
                         raise _NotPlain
-                    out[name] = value
+                    if child.keys():
+                        out[name] = _with_attributes(child, value, attributes_check)
+                    else:
+                        out[name] = value
                     if keys:
                         leaf = _new_leaf(((*parts, name), child_spec, value, None))
                         for key in keys:
@@ -240,11 +270,14 @@ class _Walk:
             given = _kind_attribute(element, entry.attribute)
             checked = check(_decimal_text(element), given)
         else:
-            if element.keys() and _has_data_attributes(element):
-                raise _NotPlain
             text = _decimal_text(element) if how == _NUMBER else (element.text or "")
             value = check(text)
-            checked = None if value is None else (value, value, None)
+            if value is None:
+                raise _NotPlain
+            if element.keys():
+                checked = (_with_attributes(element, value, entry.attributes_check), value, None)
+            else:
+                checked = (value, value, None)
         if checked is None:
             raise _NotPlain
         value, leaf_value, attribute = checked

@@ -68,6 +68,11 @@ _LENGTHS = re.compile(r"length of '(\d+)'.*length of '(\d+)'")
 _STEP = re.compile(r"^(?:[^:\[]+:)?([^\[]+)(?:\[(\d+)\])?$")
 
 _VALUE_ERRORS_TOO_LONG = {"SCHEMAV_CVC_MAXLENGTH_VALID", "SCHEMAV_CVC_TOTALDIGITS_VALID"}
+_UNKNOWN_ATTRIBUTE_ERRORS = {
+    "SCHEMAV_CVC_COMPLEX_TYPE_3_2_1",  # not among the attributes of the type
+    "SCHEMAV_CVC_COMPLEX_TYPE_3_2_2",
+    "SCHEMAV_CVC_TYPE_3_1_1",  # on an element of a simple type (a number), which has none
+}
 _WRONG_TYPE_ERRORS = {
     "SCHEMAV_CVC_COMPLEX_TYPE_2_1",  # content where the type is empty
     "SCHEMAV_CVC_COMPLEX_TYPE_2_2",  # child elements inside a simple value
@@ -177,7 +182,7 @@ def _issue_from_entry(root: etree._Element, entry: etree._LogEntry) -> Issue:
         return _content_issue(element, parts, spec, name, message)
     if attribute is not None:
         attribute_parts = [*parts, attribute]
-        if kind in ("SCHEMAV_CVC_COMPLEX_TYPE_3_2_1", "SCHEMAV_CVC_COMPLEX_TYPE_3_2_2"):
+        if kind in _UNKNOWN_ATTRIBUTE_ERRORS:
             return _issue(
                 IssueCode.UNKNOWN_ELEMENT,
                 attribute_parts,

@@ -13,6 +13,7 @@ from datamodel import (
     validate_declaration,
 )
 from datamodel.xmlio import declaration_from_xml
+from tests.datamodel.leaf_attributes import sample_with_attributes, with_attributes
 from tests.datamodel.samples import sample_declarations
 from tests.factories import VALID_DOCUMENT, valid_document
 
@@ -171,3 +172,27 @@ def test_summary_of_a_half_filled_draft():
         {"Declaration": {"FunctionalReferenceID": " LRN-9 ", "TypeCode": "ex"}}
     )
     assert (summary.lrn, summary.type_code, summary.additional_type) == ("LRN-9", "EX", "")
+
+
+def test_rows_and_summary_read_the_values_of_leaves_with_attributes():
+    # given every text, code and ID carrying the attributes its schema type allows
+    doc = valid_document(
+        CurrencyExchange=[{"CurrencyTypeCode": "EUR"}], InvoiceAmount={"value": "15000"}
+    )
+    attributed = with_attributes(doc)
+    assert attributed["Declaration"]["CurrencyExchange"][0]["CurrencyTypeCode"]["listID"]
+    # then the rows and the summary are those of the plain document
+    assert goods_item_rows(attributed) == goods_item_rows(doc)
+    assert declaration_summary(attributed) == declaration_summary(doc)
+    assert declaration_summary(attributed).currency == "EUR"
+    assert goods_item_rows(attributed)[0].description == "Roasted coffee, not decaffeinated"
+
+
+def test_rows_and_summary_of_an_imported_declaration_with_attributes():
+    raw, edited = sample_with_attributes()
+    plain = declaration_from_xml(raw).document
+    attributed = declaration_from_xml(edited).document
+
+    assert goods_item_rows(attributed) == goods_item_rows(plain)
+    assert declaration_summary(attributed) == declaration_summary(plain)
+    assert goods_item_rows(attributed)[0].hs_code == "97020000"

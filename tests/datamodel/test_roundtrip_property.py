@@ -12,7 +12,8 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from datamodel.dictionary import ElementSpec, declaration_spec
+from datamodel.dictionary import AttributeSpec, ElementSpec, declaration_spec
+from datamodel.validation import check_structure
 from datamodel.xmlio import (
     compare_declarations,
     declaration_to_xml,
@@ -97,17 +98,40 @@ def _leaf(spec: ElementSpec) -> st.SearchStrategy[Any]:
     if spec.value_kind in ("measure", "quantity"):
         unit = st.text(LETTERS + DIGITS, min_size=1, max_size=5)
         return st.fixed_dictionaries({"value": value}, optional={"unitCode": unit})
-    # Code, ID and text leaves may carry their optional attributes (then they are objects).
-    attribute = {
-        "udt:CodeType": ("listID", st.text(LETTERS + DIGITS, min_size=1, max_size=8)),
-        "udt:IDType": ("schemeID", st.text(LETTERS + DIGITS, min_size=1, max_size=8)),
-        "udt:TextType": ("languageID", st.sampled_from(["en", "fr", "en-GB"])),
-    }.get(spec.base_type)
-    if attribute is None:
+    # Code, ID and text leaves may carry the attributes their schema types allow (then
+    # they are objects, with at least one).
+    if not spec.allowed_attributes:
         return value
-    name, attribute_value = attribute
-    with_attribute = st.fixed_dictionaries({"value": value, name: attribute_value})
-    return st.one_of(value, value, value, with_attribute)
+    optional = {name: _attribute(a) for name, a in spec.allowed_attributes.items()}
+    with_attributes = st.fixed_dictionaries({"value": value}, optional=optional).filter(
+        lambda leaf: len(leaf) > 1
+    )
+    return st.one_of(value, value, value, with_attributes)
+
+
+LANGUAGES = st.from_regex(r"[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8}){0,2}", fullmatch=True)
+URIS = st.one_of(
+    st.sampled_from(
+        [
+            "urn:un:unece:uncefact:codelist:standard:5:3055:D12B",
+            "https://example.org/codes/list.xml?version=2#CN",
+            "codes/list.xml",
+            "#CN",
+        ]
+    ),
+    st.from_regex(r"[a-z][a-z0-9+.-]{0,5}:[A-Za-z0-9._~/-]{0,12}", fullmatch=True),
+)
+
+
+def _attribute(attribute: AttributeSpec) -> st.SearchStrategy[str]:
+    """Values of an attribute of a text, code or ID that its schema type takes."""
+    if attribute.base == "language":
+        return LANGUAGES
+    if attribute.base == "anyURI":
+        return URIS
+    if attribute.pattern is not None:  # the agency code: .{1,3}
+        return st.text(XML_CHARACTERS, min_size=1, max_size=attribute.max_length or 3)
+    return st.text(XML_CHARACTERS, min_size=1, max_size=24)
 
 
 _STRATEGIES: dict[tuple[str, ...], st.SearchStrategy[Any]] = {}
@@ -177,3 +201,30 @@ def test_export_then_import_is_the_identity(document: dict[str, Any]) -> None:
     assert document_from_xml_tree(parsed.root) == _compare_defaults(document)
     # And the XML carries the same data when written again.
     assert compare_declarations(exported, declaration_to_xml(_compare_defaults(document))) == []
+
+
+def _attribute_names(spec: ElementSpec) -> set[str]:
+    if spec.is_leaf:
+        return {*spec.allowed_attributes, "formatCode"}
+    return {name for child in spec.children.values() for name in _attribute_names(child)}
+
+
+ATTRIBUTE_NAMES = _attribute_names(declaration_spec())
+
+
+@settings(
+    max_examples=100,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(DOCUMENTS)
+def test_stage_1_accepts_every_attribute_the_schema_allows(document: dict[str, Any]) -> None:
+    # Whatever the XSD takes on a leaf (languageID, listID, listAgencyID, schemeID...,
+    # currencyID, unitCode, formatCode), stage 1 takes too.
+    structure = check_structure(document)
+
+    assert [
+        issue.as_dict()
+        for issue in structure.issues
+        if issue.path.rpartition("/")[2] in ATTRIBUTE_NAMES
+    ] == []

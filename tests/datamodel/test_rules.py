@@ -7,6 +7,9 @@ import pytest
 from django.utils import translation
 
 from datamodel import IssueCode, Severity, duplicate_lrn_issue, validate_declaration
+from datamodel.rules import WATCH, RuleContext
+from datamodel.validation import check_structure
+from tests.datamodel.leaf_attributes import with_attributes
 from tests.factories import valid_document
 
 TODAY = date(2026, 6, 1)
@@ -671,3 +674,106 @@ def test_item_count_is_not_checked_when_the_item_list_is_refused():
     doc["Declaration"]["GoodsShipment"]["GovernmentAgencyGoodsItem"] = "items"
     result = validate_declaration(doc, today=TODAY)
     assert [i.code for i in result.errors] == [IssueCode.WRONG_TYPE]
+
+
+# -- leaves with attributes ------------------------------------------------------------------
+
+
+def _edited(edit) -> dict:
+    doc = valid_document()
+    edit(doc)
+    return doc
+
+
+@pytest.mark.parametrize(
+    "doc",
+    [
+        pytest.param(valid_document(), id="valid"),
+        pytest.param(
+            _edited(lambda d: d["Declaration"]["Exporter"]["Address"].update(CountryCode="XX")),
+            id="country",
+        ),
+        pytest.param(
+            _edited(lambda d: item(d).update(Origin=[{"CountryCode": "ZZ"}])), id="origin"
+        ),
+        pytest.param(valid_document(FunctionalReferenceID="LRN#1"), id="lrn-format"),
+        pytest.param(valid_document(FunctionalReferenceID="L" * 23), id="lrn-length"),
+        pytest.param(valid_document(TypeCode="XXA"), id="declaration-type"),
+        pytest.param(valid_document(TypeCode="EXD"), id="export-without-exit-office"),
+        pytest.param(
+            valid_document(TypeCode="EXD", ExitOffice={"ID": "GB999999"}), id="exit-office"
+        ),
+        pytest.param(valid_document(FunctionCode="13", TypeCode="INV"), id="request"),
+        pytest.param(
+            _edited(lambda d: item(d)["Commodity"].update(Classification=[{"ID": "12345"}])),
+            id="hs-code",
+        ),
+        pytest.param(
+            _edited(
+                lambda d: item(d)["Commodity"].update(
+                    Classification=[{"ID": "ABC", "IdentificationTypeCode": "TRC"}]
+                )
+            ),
+            id="not-hs",
+        ),
+        pytest.param(
+            _edited(
+                lambda d: d["Declaration"]["GoodsShipment"].update(
+                    TradeTerms={"ConditionCode": "XYZ"}
+                )
+            ),
+            id="incoterm",
+        ),
+        pytest.param(
+            valid_document(
+                InvoiceAmount={"value": "15000"}, CurrencyExchange=[{"CurrencyTypeCode": "USD"}]
+            ),
+            id="exchange-currency",
+        ),
+        pytest.param(
+            _edited(
+                lambda d: d["Declaration"]["GoodsShipment"].update(
+                    Consignment={"GoodsLocation": _goods_location("XXXXXXXXX")}
+                )
+            ),
+            id="goods-location",
+        ),
+        pytest.param(
+            _edited(lambda d: item(d).update(GovernmentProcedure=[{"CurrentCode": "99"}])),
+            id="procedure",
+        ),
+        pytest.param(
+            _edited(
+                lambda d: item(d).update(
+                    AdditionalDocument=[{"CategoryCode": "Q", "TypeCode": "999", "ID": "X"}]
+                )
+            ),
+            id="document-code",
+        ),
+    ],
+)
+def test_rules_read_the_values_of_leaves_with_attributes(doc):
+    # The same issues whether the texts, codes and IDs carry their attributes or not; the
+    # LRN looked up is the plain text.
+    looked_up: list[object] = []
+
+    def lrn_taken(lrn: object) -> bool:
+        looked_up.append(lrn)
+        return lrn == "LRN-2026-000001"
+
+    plain = validate_declaration(doc, today=TODAY, lrn_taken=lrn_taken)
+    attributed = validate_declaration(with_attributes(doc), today=TODAY, lrn_taken=lrn_taken)
+
+    assert [i.as_dict() for i in attributed.issues] == [i.as_dict() for i in plain.issues]
+    assert looked_up[: len(looked_up) // 2] == looked_up[len(looked_up) // 2 :]
+    assert all(isinstance(lrn, str) for lrn in looked_up)
+
+
+def test_stage_2_is_handed_the_plain_values_of_leaves_with_attributes():
+    plain = check_structure(valid_document(), watch=WATCH)
+    attributed = check_structure(with_attributes(valid_document()), watch=WATCH)
+
+    assert attributed.leaves == plain.leaves
+    ctx = RuleContext(structure=attributed, today=TODAY, lrn_taken=None)
+    assert ctx.value(("Declaration", "TypeCode")) == "IMA"
+    assert ctx.get(("Declaration", "TypeCode"))["listAgencyID"] == "6"

@@ -11,14 +11,19 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from datamodel import IssueCode, Severity, ValidationResult, validate_declaration
-from datamodel.dictionary import ElementSpec, declaration_spec, json_pointer
+from datamodel.dictionary import ElementSpec, declaration_spec, json_pointer, spec_at, wco_pointer
 from datamodel.validation import (
     MAX_ISSUES,
     canonical_decimal,
     check_structure,
     kind_leaf_check,
+    text_leaf_attributes_check,
     text_leaf_check,
+    text_leaf_object_check,
 )
+from datamodel.xmlio import declaration_to_xml, parse_declaration_xml, schema_issues
+from datamodel.xmlio.names import NS_DEC
+from tests.datamodel.leaf_attributes import with_attributes
 from tests.factories import VALID_DOCUMENT, valid_document
 
 TODAY = date(2026, 6, 1)
@@ -268,6 +273,164 @@ def test_an_unknown_metadata_field_takes_no_attribute():
     doc["MetaData"] = {"Colour": {"value": "blue", "languageID": "EN"}}
     found = issue(validate(doc), IssueCode.UNKNOWN_ELEMENT)
     assert found.path == "/MetaData/Colour/languageID"
+
+
+# -- attributes of texts, codes and IDs --------------------------------------------------------
+
+DESCRIPTION = ("GoodsShipment", "GovernmentAgencyGoodsItem", 0, "Commodity", "Description")
+
+
+def _at(doc: dict | None, *parts: str | int) -> object:
+    """The element at ``parts`` of the declaration, ``None`` where there is none."""
+    node: object = (doc or {}).get("Declaration")
+    for part in parts:
+        if isinstance(node, dict):
+            node = node.get(part)
+        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+            node = node[part]
+        else:
+            return None
+    return node
+
+
+def _put(doc: dict, parts: tuple[str | int, ...], value: object) -> dict:
+    node = doc["Declaration"]
+    for part in parts[:-1]:
+        node = node[part]
+    node[parts[-1]] = value
+    return doc
+
+
+def test_leaves_with_the_attributes_their_schema_types_allow_are_accepted():
+    # given a text, a code and an ID with attributes, as broker software sends them
+    doc = valid_document(
+        TypeCode={"listAgencyID": " 6 ", "value": "IMA", "listID": "DEC-TYPE"},
+        Declarant={"ID": {"value": "GB123456789000", "schemeID": "EORI"}},
+    )
+    _put(doc, DESCRIPTION, {"value": " Roasted coffee ", "languageID": " EN "})
+    # when validated
+    result = validate(doc)
+    # then they pass, stripped, the attributes in schema order after the value
+    assert result.issues == []
+    declaration = result.document["Declaration"]
+    assert list(declaration["TypeCode"].items()) == [
+        ("value", "IMA"),
+        ("listID", "DEC-TYPE"),
+        ("listAgencyID", "6"),
+    ]
+    assert declaration["Declarant"]["ID"] == {"value": "GB123456789000", "schemeID": "EORI"}
+    assert _at(result.document, *DESCRIPTION) == {"value": "Roasted coffee", "languageID": "EN"}
+
+
+def test_every_attribute_the_schema_allows_on_every_leaf_is_accepted_as_it_is():
+    doc = with_attributes(VALID_DOCUMENT)
+
+    result = validate(doc)
+
+    assert result.issues == []
+    assert result.document == doc
+
+
+def test_a_leaf_whose_attributes_are_all_blank_is_its_plain_value():
+    doc = valid_document(TypeCode={"value": " IMA ", "listID": " ", "listAgencyID": None})
+
+    result = validate(doc)
+
+    assert result.issues == []
+    assert result.document == VALID_DOCUMENT
+
+
+@pytest.mark.parametrize(
+    ("parts", "value"),
+    [
+        (("FunctionalReferenceID",), "L" * 36),  # too long
+        (("FunctionalReferenceID",), "LRN\nTWO"),  # on two lines
+        (("FunctionCode",), "10"),  # not in the enumeration
+        (("TypeCode",), "  im   a "),  # a code: blanks folded
+        (("Exporter", "Address", "CountryCode"), " br "),  # a country: upper-cased
+        (("Exporter", "Address", "CountryCode"), "BRA"),  # too long
+        (("Exporter", "Name"), 42),  # an integer for a text
+        (("Exporter", "Name"), ["Cafe"]),  # not a text
+        (DESCRIPTION, "x\x00y"),  # a control character
+    ],
+)
+def test_the_value_of_a_leaf_with_attributes_is_checked_as_its_bare_form(parts, value):
+    bare = validate(_put(valid_document(), parts, value))
+    spec = spec_at(("Declaration", *(p for p in parts if isinstance(p, str))))
+    name = next(iter(spec.allowed_attributes))
+    attributed = validate(_put(valid_document(), parts, {"value": value, name: "EN"}))
+
+    assert [(i.code, i.pointer, i.path) for i in attributed.issues] == [
+        (i.code, i.pointer, i.path) for i in bare.issues
+    ]
+    expected = _at(bare.document, *parts)
+    found = _at(attributed.document, *parts)
+    assert found == (None if expected is None else {"value": expected, name: "EN"})
+
+
+@pytest.mark.parametrize(
+    ("parts", "attributes", "code", "where"),
+    [
+        (("TypeCode",), {"colour": "red"}, IssueCode.UNKNOWN_ELEMENT, "colour"),
+        (("FunctionalReferenceID",), {"languageID": "EN"}, IssueCode.UNKNOWN_ELEMENT, "languageID"),
+        (DESCRIPTION, {"listID": "x"}, IssueCode.UNKNOWN_ELEMENT, "listID"),
+        (("TypeCode",), {"languageID": "en_GB"}, IssueCode.BAD_FORMAT, "languageID"),
+        (("TypeCode",), {"listAgencyID": "ABCD"}, IssueCode.TOO_LONG, "listAgencyID"),
+        (("TypeCode",), {"listAgencyID": "A\nB"}, IssueCode.BAD_FORMAT, "listAgencyID"),
+        (("TypeCode",), {"listURI": "%zz"}, IssueCode.BAD_FORMAT, "listURI"),
+        (("TypeCode",), {"listName": "N" * 513}, IssueCode.TOO_LONG, "listName"),
+        (("TypeCode",), {"listID": "a\x00b"}, IssueCode.BAD_FORMAT, "listID"),
+        (("TypeCode",), {"listID": {"a": 1}}, IssueCode.WRONG_TYPE, "listID"),
+        (("TypeCode",), {"listID": True}, IssueCode.WRONG_TYPE, "listID"),
+        (("Declarant", "ID"), {"schemeURI": "http://a:b@c:d/"}, IssueCode.BAD_FORMAT, "schemeURI"),
+    ],
+    ids=[
+        "unknown",
+        "languageID-on-an-ID",
+        "listID-on-a-text",
+        "bad-language",
+        "agency-too-long",
+        "agency-on-two-lines",
+        "bad-uri",
+        "name-too-long",
+        "control-character",
+        "object",
+        "boolean",
+        "bad-port",
+    ],
+)
+def test_a_wrong_attribute_is_reported_once_at_its_pointer(parts, attributes, code, where):
+    # given a leaf with a good value and one wrong attribute
+    bare = _at(valid_document(), *parts)
+    doc = _put(valid_document(), parts, {"value": bare, **attributes})
+    # when validated
+    result = validate(doc)
+    # then that attribute is reported, once, and the value is kept without it
+    path = json_pointer(("Declaration", *parts, where))
+    assert [(i.code, i.path) for i in result.issues] == [(code, path)]
+    assert result.issues[0].pointer == f"{wco_pointer(('Declaration', *parts))}/{where}"
+    assert _at(result.document, *parts) == bare
+
+
+def test_an_attribute_on_a_number_is_unknown():
+    doc = valid_document()
+    first_item(doc)["SequenceNumeric"] = {"value": "1", "listID": "x"}
+
+    result = validate(doc)
+
+    assert [(i.code, i.path) for i in result.issues] == [
+        (IssueCode.UNKNOWN_ELEMENT, f"{ITEM}/0/SequenceNumeric/listID")
+    ]
+    assert first_item(result.document)["SequenceNumeric"] == "1"
+
+
+@pytest.mark.parametrize("value", ["", "  ", None])
+def test_a_leaf_with_attributes_has_a_value(value):
+    result = validate(valid_document(TypeCode={"value": value, "listID": "DEC-TYPE"}))
+
+    assert [(i.code, i.path) for i in result.issues] == [
+        (IssueCode.REQUIRED, "/Declaration/TypeCode")
+    ]
 
 
 # -- structure -------------------------------------------------------------------------------
@@ -666,6 +829,89 @@ def test_fast_checks_of_values_with_attributes(spec, text, attribute):
     value, reported = _checked_alone(spec, raw)
     checked = kind_leaf_check(spec)(raw)
     assert (checked[0] if checked is not None else None) == (None if reported else value)
+
+
+def _good_value(spec: ElementSpec) -> str | None:
+    """A value stage 1 accepts for ``spec`` without an issue, if one of a few does."""
+    for candidate in [*spec.enumeration[:1], "1", "A", "GB", "IMA", "AB1"]:
+        if text_leaf_check(spec)(candidate) is not None:
+            return candidate
+    return None
+
+
+ATTRIBUTED_LEAVES = [
+    leaf
+    for leaf in LEAVES
+    if leaf.value_kind is None and leaf.allowed_attributes and _good_value(leaf) is not None
+]
+# Attribute texts: of URIs, language tags, agency codes, and of any kind.
+_ATTRIBUTE_TEXT = st.text(
+    st.one_of(
+        st.sampled_from(list("aZ09-_.:/?#[]@%!$&'()*+,;=~ \t\n")),
+        st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Cn")),
+    ),
+    max_size=20,
+)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), text=st.one_of(_AWKWARD, _ATTRIBUTE_TEXT))
+def test_fast_check_of_attributes_accepts_exactly_what_stage_1_accepts(data, text):
+    # The fast checks of a text's, code's or ID's attributes (the XML import's one walk)
+    # and of the leaf as an object with them give the canonical attributes and leaf exactly
+    # when stage 1 accepts them without an issue.
+    spec = data.draw(st.sampled_from(ATTRIBUTED_LEAVES))
+    name = data.draw(st.sampled_from([*spec.allowed_attributes, "colour"]))
+    good = _good_value(spec)
+    found, reported = _checked_alone(spec, {"value": good, name: text})
+    fast = text_leaf_attributes_check(spec)([(name, text)])
+    checked = text_leaf_object_check(spec)({"value": good, name: text})
+    if reported:
+        assert fast is None
+        assert checked is None
+    else:
+        value = text_leaf_check(spec)(good)
+        assert fast is not None
+        assert found == ({"value": value, **fast} if fast else value)
+        assert checked == (found, value, None)
+
+
+_TYPE_CODE = f"{{{NS_DEC}}}TypeCode"
+_DECLARANT_ID = f"{{{NS_DEC}}}Declarant/{{{NS_DEC}}}ID"
+
+
+def _schema_accepts(path: str, name: str, text: str) -> bool:
+    root = parse_declaration_xml(declaration_to_xml(VALID_DOCUMENT)).root
+    element = root.find(f"{{{NS_DEC}}}Declaration/{path}")
+    try:
+        element.set(name, text)
+    except ValueError:
+        return False  # a character XML cannot carry
+    return schema_issues(root) == []
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    where=st.sampled_from(
+        [
+            (("TypeCode",), _TYPE_CODE, "languageID"),  # xs:language
+            (("TypeCode",), _TYPE_CODE, "listURI"),  # xs:anyURI
+            (("TypeCode",), _TYPE_CODE, "listAgencyID"),  # maxLength 3, pattern .{1,3}
+            (("TypeCode",), _TYPE_CODE, "listID"),  # xs:token
+            (("Declarant", "ID"), _DECLARANT_ID, "schemeName"),  # xs:string
+            (("Declarant", "ID"), _DECLARANT_ID, "schemeURI"),
+        ]
+    ),
+    text=_ATTRIBUTE_TEXT,
+)
+def test_stage_1_accepts_an_attribute_exactly_when_the_schema_does(where, text):
+    # What stage 1 accepts (and keeps stripped) the exported XML carries as the XSD wants.
+    assume(text.strip())
+    parts, path, name = where
+    bare = _at(VALID_DOCUMENT, *parts)
+    result = validate(_put(valid_document(), parts, {"value": bare, name: text}))
+
+    assert (result.issues == []) == _schema_accepts(path, name, text.strip())
 
 
 @pytest.mark.parametrize(

@@ -18,9 +18,10 @@ from datamodel.xmlio import (
     schema_issues,
 )
 from datamodel.xmlio.fastread import checked_structure
+from tests.datamodel.leaf_attributes import sample_with_attributes, with_attributes
 from tests.datamodel.samples import SampleFile, sample_files
 from tests.datamodel.test_roundtrip_property import DOCUMENTS
-from tests.factories import valid_document
+from tests.factories import VALID_DOCUMENT, valid_document
 
 VALID_XML = declaration_to_xml(valid_document())
 
@@ -69,14 +70,13 @@ def test_every_shared_declaration_is_read_in_one_walk_alike(sample: SampleFile) 
 )
 @given(DOCUMENTS)
 def test_any_document_the_dictionary_allows_is_read_alike(document: dict[str, Any]) -> None:
-    # Generated documents carry codes, IDs and texts with attributes, which stage 1 refuses
-    # (the one walk steps aside), and plain ones (the one walk gives the same outcome).
+    # Generated documents carry codes, IDs and texts with and without the attributes their
+    # schema types allow, which the one walk reads as the two steps do.
     assert_same_or_stepped_aside(declaration_to_xml(document))
 
 
 def _without_attributes(node: Any, spec: ElementSpec) -> Any:
-    """The document with codes, IDs and texts as plain values (stage 1 refuses their
-    attributes), so that most generated documents take the one walk."""
+    """The document with codes, IDs and texts as plain values."""
     if isinstance(node, list):
         return [_without_attributes(entry, spec) for entry in node]
     if spec.children:
@@ -120,18 +120,55 @@ def test_the_valid_document_is_read_in_one_walk() -> None:
             b"<SequenceNumeric>1</SequenceNumeric>", b"<SequenceNumeric>001</SequenceNumeric>"
         ),
         _replace(b"<Description>Roasted coffee", b"<Description>  Roasted   coffee "),
+        # Attributes of texts, codes and IDs the schema allows: kept stripped, in schema
+        # order; blank ones left out; xsi:* dropped beside them.
+        _replace(b"<FunctionCode>9<", b'<FunctionCode listID="x">9<'),
+        _replace(b"<Description>Roasted", b'<Description languageID=" EN ">Roasted'),
+        _replace(
+            b"<ID>BR12345678000190<",
+            b'<ID xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="x"'
+            b' schemeAgencyID="ZZZ" schemeID="CNPJ">BR12345678000190<',
+        ),
+        _replace(b"<TypeCode>", b'<TypeCode listID=" " listName="">'),
+        _replace(b"<TypeCode>", b'<TypeCode listURI="urn:x" listAgencyID="6" listID="D">'),
+        _replace(
+            b"<TypeCode>",
+            b'<TypeCode xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="x">',
+        ),
     ],
-    ids=["xsi-attribute", "code-normalised", "number-normalised", "text-with-blanks"],
+    ids=[
+        "xsi-attribute",
+        "code-normalised",
+        "number-normalised",
+        "text-with-blanks",
+        "attribute-on-code",
+        "attribute-on-text",
+        "attributes-on-ID-with-xsi",
+        "blank-attributes",
+        "attributes-out-of-schema-order",
+        "xsi-attribute-on-code",
+    ],
 )
 def test_normalised_values_are_read_in_one_walk_alike(raw: bytes) -> None:
     assert assert_same_or_stepped_aside(raw) is not None
+
+
+def test_every_attribute_the_schema_allows_is_read_in_one_walk_alike() -> None:
+    raw = declaration_to_xml(with_attributes(VALID_DOCUMENT))
+    assert assert_same_or_stepped_aside(raw) is not None
+    assert assert_same_or_stepped_aside(sample_with_attributes()[1]) is not None
 
 
 @pytest.mark.parametrize(
     "raw",
     [
         _replace(b"<FunctionCode>9</FunctionCode>", b"<FunctionCode>9</FunctionCode><Colour/>"),
-        _replace(b"<FunctionCode>9</FunctionCode>", b'<FunctionCode listID="x">9</FunctionCode>'),
+        _replace(b"<FunctionCode>9<", b'<FunctionCode colour="red">9<'),
+        _replace(b"<FunctionCode>9<", b'<FunctionCode listAgencyID="ABCD">9<'),
+        _replace(b"<FunctionCode>9<", b'<FunctionCode languageID="en_GB">9<'),
+        _replace(b"<FunctionalReferenceID>", b'<FunctionalReferenceID languageID="EN">'),
+        _replace(b"<SequenceNumeric>1<", b'<SequenceNumeric listID="x">1<'),
+        _replace(b"<TypeCode>IMA<", b'<TypeCode listID="x"> <'),
         _replace(b"<FunctionCode>9</FunctionCode>", b"<FunctionCode>9</FunctionCode>" * 2),
         _replace(b"<FunctionCode>9</FunctionCode>", b"<FunctionCode> </FunctionCode>"),
         _replace(b"<FunctionCode>9</FunctionCode>", b"<FunctionCode>99</FunctionCode>"),
@@ -144,7 +181,12 @@ def test_normalised_values_are_read_in_one_walk_alike(raw: bytes) -> None:
     ],
     ids=[
         "unknown-element",
-        "attribute-on-code",
+        "unknown-attribute-on-code",
+        "too-long-attribute-on-code",
+        "bad-language-on-code",
+        "text-attribute-on-ID",
+        "attribute-on-number",
+        "attribute-on-blank-code",
         "repeated-once-only",
         "blank",
         "too-long",

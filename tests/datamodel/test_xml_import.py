@@ -1,10 +1,12 @@
 """declaration_from_xml: the whole import path, the kinds of document it refuses or unwraps,
 and one report per field from the XSD and the JSON validation together."""
 
+import json
 from datetime import date
 
 import pytest
 
+from datamodel import validate_declaration
 from datamodel.issues import Issue, IssueCode, Severity
 from datamodel.xmlio import (
     MAX_DEPTH,
@@ -15,6 +17,7 @@ from datamodel.xmlio import (
     schema_issues,
 )
 from datamodel.xmlio.importing import merge_issues
+from tests.datamodel.leaf_attributes import sample_with_attributes
 from tests.factories import valid_document
 
 VALID_XML = declaration_to_xml(valid_document())
@@ -145,6 +148,118 @@ def test_a_metadata_attribute_the_schema_refuses_is_reported_once() -> None:
     assert [(i.code, i.path) for i in result.issues] == [
         (IssueCode.UNKNOWN_ELEMENT, "/MetaData/WCOTypeName/colour")
     ]
+
+
+# --- attributes of texts, codes and IDs --------------------------------------------------------
+
+
+def test_a_declaration_whose_texts_codes_and_ids_carry_attributes_is_accepted() -> None:
+    # given an accepted sample with attributes the schema allows on a text, codes and IDs
+    raw, edited = sample_with_attributes()
+    parsed = parse_declaration_xml(edited)
+    assert parsed.root is not None and schema_issues(parsed.root) == []
+
+    # when imported
+    result = declaration_from_xml(edited, today=TODAY)
+
+    # then it is accepted as the sample is, the attributed leaves in the leaf form
+    assert result.errors == []
+    assert result.issues == declaration_from_xml(raw, today=TODAY).issues
+    assert result.document is not None
+    declaration = result.document["Declaration"]
+    item = declaration["GoodsShipment"]["GovernmentAgencyGoodsItem"][0]
+    assert item["Commodity"]["Description"] == {
+        "value": "Antiques - Original engravings, prints and lithographs",
+        "languageID": "EN",
+    }
+    assert declaration["TypeCode"] == {"value": "IMD", "listAgencyID": "6"}
+    assert item["Commodity"]["Classification"] == [
+        {
+            "ID": {"value": "97020000", "schemeID": "CN8", "schemeAgencyID": "EU"},
+            "IdentificationTypeCode": {"value": "TSP", "listID": "CN", "listAgencyID": "ZZZ"},
+        }
+    ]
+    assert declaration["Declarant"]["ID"] == {
+        "value": "XI603202734852",
+        "schemeID": "EORI",  # in schema order
+        "schemeAgencyName": "HMRC",
+    }
+    # and the export writes them back: schema-valid, nothing lost, read back the same
+    exported = declaration_to_xml(result.document)
+    back = parse_declaration_xml(exported)
+    assert back.root is not None and schema_issues(back.root) == []
+    assert compare_declarations(edited, exported) == []
+    assert declaration_from_xml(exported, today=TODAY).document == result.document
+
+
+def test_the_same_declaration_as_json_gives_the_same_result() -> None:
+    _raw, edited = sample_with_attributes()
+    imported = declaration_from_xml(edited, today=TODAY)
+
+    result = validate_declaration(json.loads(json.dumps(imported.document)), today=TODAY)
+
+    assert result.issues == imported.issues
+    assert result.document == imported.document
+
+
+def test_blank_attributes_are_left_out_and_lose_nothing() -> None:
+    # (schema-valid: xs:token and xs:string may be empty; the agency code may not)
+    raw = VALID_XML.replace(b"<TypeCode>", b'<TypeCode listID=" " listName="">', 1)
+
+    result = declaration_from_xml(raw, today=TODAY)
+
+    assert result.issues == []
+    assert result.document is not None
+    assert result.document["Declaration"]["TypeCode"] == "IMA"
+    assert compare_declarations(raw, declaration_to_xml(result.document)) == []
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "code", "path"),
+    [
+        (
+            b"<TypeCode>",
+            b'<TypeCode colour="red">',
+            IssueCode.UNKNOWN_ELEMENT,
+            "/Declaration/TypeCode/colour",
+        ),
+        (
+            b"<FunctionalReferenceID>",
+            b'<FunctionalReferenceID languageID="EN">',
+            IssueCode.UNKNOWN_ELEMENT,
+            "/Declaration/FunctionalReferenceID/languageID",
+        ),
+        (
+            b"<Description>Roasted",
+            b'<Description languageID="en_GB">Roasted',
+            IssueCode.BAD_FORMAT,
+            "/Declaration/GoodsShipment/GovernmentAgencyGoodsItem/0/Commodity/Description"
+            "/languageID",
+        ),
+        (
+            b"<TypeCode>",
+            b'<TypeCode listAgencyID="ABCD">',
+            IssueCode.TOO_LONG,
+            "/Declaration/TypeCode/listAgencyID",
+        ),
+        (
+            b"<SequenceNumeric>1<",
+            b'<SequenceNumeric listID="x">1<',
+            IssueCode.UNKNOWN_ELEMENT,
+            "/Declaration/GoodsShipment/GovernmentAgencyGoodsItem/0/SequenceNumeric/listID",
+        ),
+    ],
+    ids=["unknown", "languageID-on-an-ID", "bad-language", "agency-too-long", "on-a-number"],
+)
+def test_a_wrong_attribute_on_a_leaf_is_reported_once(
+    old: bytes, new: bytes, code: IssueCode, path: str
+) -> None:
+    # The XSD reports it; stage 1 finds it too, on the same field, and is not listed again.
+    raw = VALID_XML.replace(old, new, 1)
+
+    result = declaration_from_xml(raw, today=TODAY)
+
+    assert [(i.code, i.path) for i in result.issues] == [(code, path)]
 
 
 # --- depth: the search runs unless the schema bounded it -------------------------------------

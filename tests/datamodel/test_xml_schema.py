@@ -131,6 +131,18 @@ CASES: dict[str, tuple[Callable[[str], str], IssueCode, str, str]] = {
         "42A/D013/colour",
         "/Declaration/TypeCode/colour",
     ),
+    "attribute on a number": (
+        lambda x: x.replace("<SequenceNumeric>1<", '<SequenceNumeric listID="x">1<', 1),
+        IssueCode.UNKNOWN_ELEMENT,
+        "42A/67A/68A[1]/006/listID",
+        f"{GOODS_ITEM_1}/SequenceNumeric/listID",
+    ),
+    "attribute of a code against its type": (
+        lambda x: x.replace("<TypeCode>IMA", '<TypeCode listAgencyID="ABCD">IMA', 1),
+        IssueCode.TOO_LONG,
+        "42A/D013/listAgencyID",
+        "/Declaration/TypeCode/listAgencyID",
+    ),
     "text inside a class": (
         lambda x: x.replace("<GoodsShipment>", "<GoodsShipment>loose text", 1),
         IssueCode.WRONG_TYPE,
