@@ -407,7 +407,12 @@ def _write(target: dict[str, Any], mapping: Iterable[FieldPath], values: dict[st
         if companion and not values.get(companion):
             value = ""
         if value:
-            _set(target, entry.path, value)
+            current = _get(target, entry.path)
+            if isinstance(current, dict) and "value" in current:
+                # A leaf sent with XML attributes (languageID, listID...): keep them.
+                current["value"] = value
+            else:
+                _set(target, entry.path, value)
             for name, fixed in entry.fixed:
                 _set(target, entry.path[:-1] + (name,), fixed)
         else:
@@ -420,6 +425,8 @@ def _read(source: Any, mapping: Iterable[FieldPath]) -> dict[str, str]:
     values = {}
     for entry in mapping:
         value = _get(source, entry.path)
+        if isinstance(value, dict):  # a leaf with XML attributes: {"value": ..., attr: ...}
+            value = value.get("value")
         if isinstance(value, str | int | float) and not isinstance(value, bool):
             values[entry.field] = str(value)
     return values

@@ -433,6 +433,33 @@ def test_editing_a_draft_keeps_elements_the_form_does_not_show(trader_a: Trader)
     assert stored["GoodsShipment"]["GovernmentAgencyGoodsItem"][0]["StatisticalValueAmount"]
 
 
+def test_editing_a_draft_keeps_the_xml_attributes_of_a_field(trader_a: Trader) -> None:
+    # Given a draft whose goods description carries a languageID (as XML brought it)
+    document = valid_document()
+    commodity = document["Declaration"]["GoodsShipment"]["GovernmentAgencyGoodsItem"][0][
+        "Commodity"
+    ]
+    commodity["Description"] = {"value": "Roasted coffee", "languageID": "EN"}
+    draft = services.declaration_save_draft(trader=trader_a, document=document)
+    client = logged_in(trader_a.user)
+
+    # When the trader opens it, the description shows; and when they change it and save
+    page = client.get(reverse("declaration_edit", args=[draft.pk])).content.decode()
+    data = form_data(document, action="save_draft")
+    data["items-0-description"] = "Roasted coffee beans"
+    data["items-INITIAL_FORMS"] = "2"
+    client.post(reverse("declaration_edit", args=[draft.pk]), data)
+
+    # Then the new text is stored with its attribute kept
+    assert 'value="Roasted coffee"' in page
+    draft.refresh_from_db()
+    stored = draft.document["Declaration"]["GoodsShipment"]["GovernmentAgencyGoodsItem"][0]
+    assert stored["Commodity"]["Description"] == {
+        "value": "Roasted coffee beans",
+        "languageID": "EN",
+    }
+
+
 def test_submitted_declaration_cannot_be_edited(
     trader_a: Trader, make_submitted_declaration: MakeDeclaration
 ) -> None:
