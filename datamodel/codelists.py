@@ -166,7 +166,13 @@ def iso_countries() -> frozenset[str]:
     return frozenset(c.alpha_2 for c in pycountry.countries)
 
 
+# ISO 4217 codes that are not a currency an amount can be paid in: "no currency" (XXX),
+# testing (XTS), precious metals (XAU, XAG, XPD, XPT) and the bond-market units (XBA-XBD).
+NOT_MONEY = frozenset({"XXX", "XTS", "XAU", "XAG", "XPD", "XPT", "XBA", "XBB", "XBC", "XBD"})
+
+
 @cache
 def iso_currencies() -> frozenset[str]:
-    """ISO 4217 alphabetic currency codes (``pycountry``)."""
-    return frozenset(c.alpha_3 for c in pycountry.currencies)
+    """ISO 4217 alphabetic currency codes (``pycountry``) an amount can be declared in:
+    the list less ``NOT_MONEY``."""
+    return frozenset(c.alpha_3 for c in pycountry.currencies) - NOT_MONEY

@@ -747,6 +747,74 @@ def goods_items_present(ctx: RuleContext) -> None:
         )
 
 
+# Additional declaration types (UCC Annex B DE 1/2, third character of WCO DM D013) whose
+# goods items carry the full data set: standard declarations (A, D) and supplementary ones
+# (X, Y, Z). Simplified and frontier types (B, C, E, F and the national J, K, Q) may leave
+# the commodity code, description or mass to the supplementary declaration.
+FULL_DATA_SET_TYPES = frozenset("ADXYZ")
+ITEM_COMMODITY_CODE: Parts = ("Commodity", "Classification", 0, "ID")
+ITEM_DESCRIPTION: Parts = ("Commodity", "Description")
+ITEM_GROSS_MASS: Parts = ("Commodity", "GoodsMeasure", "GrossMassMeasure")
+
+
+def _has_hs_code(item: dict[str, Any]) -> bool:
+    commodity = item.get("Commodity")
+    classifications = commodity.get("Classification") if isinstance(commodity, dict) else None
+    if not isinstance(classifications, list):
+        return False
+    for classification in classifications:
+        if not isinstance(classification, dict) or classification.get("ID") in (None, ""):
+            continue
+        kind = classification.get(CLASSIFICATION_TYPE)
+        if isinstance(kind, dict):
+            kind = kind.get("value")
+        if kind in (None, "") or kind in HS_CLASSIFICATION_TYPES:
+            return True
+    return False
+
+
+def full_data_set_items_complete(ctx: RuleContext) -> None:
+    """Each goods item of a standard or supplementary declaration has a commodity code, a
+    description of the goods and its gross mass: routing to the agencies and every check
+    on the goods rest on them.
+
+    Source: UCC Annex B DE 6/14 (commodity code), 6/8 (description), 6/5 (gross mass), all
+    required in the standard and supplementary data sets (columns H1, B1, and the
+    supplementary columns); WCO DM 145, 137, 126. Every accepted sample of these types has
+    them.
+    """
+    type_code = ctx.value(TYPE_CODE)
+    if not ctx.is_original() or type_code is None or type_code[2:3] not in FULL_DATA_SET_TYPES:
+        return
+    if _items_damaged(ctx):
+        return
+    for index, item in enumerate(ctx.goods_items()):
+        if not isinstance(item, dict):
+            continue
+        here = (*ITEMS, index)
+        if not _has_hs_code(item) and not _failed_at_or_below(ctx, (*here, "Commodity")):
+            ctx.report(
+                IssueCode.REQUIRED,
+                (*here, *ITEM_COMMODITY_CODE),
+                message(_("Goods item %(n)s needs its HS code (commodity code)."), n=index + 1),
+            )
+        description = ctx.value((*here, *ITEM_DESCRIPTION))
+        if not description and not _failed_at_or_below(ctx, (*here, *ITEM_DESCRIPTION)):
+            ctx.report(
+                IssueCode.REQUIRED,
+                (*here, *ITEM_DESCRIPTION),
+                message(_("Goods item %(n)s needs a description of the goods."), n=index + 1),
+            )
+        if ctx.get((*here, *ITEM_GROSS_MASS)) is None and not _failed_at_or_below(
+            ctx, (*here, *ITEM_GROSS_MASS)
+        ):
+            ctx.report(
+                IssueCode.REQUIRED,
+                (*here, *ITEM_GROSS_MASS),
+                message(_("Goods item %(n)s needs its gross mass in kg."), n=index + 1),
+            )
+
+
 def goods_item_count_matches(ctx: RuleContext) -> None:
     """The total number of items equals the number of goods items declared.
 
@@ -914,6 +982,8 @@ def customs_value_matches_invoice(ctx: RuleContext) -> None:
     if invoice is None or not items:
         return
     invoice_currency = ctx.header_currency()
+    if invoice_currency is None or _items_damaged(ctx):
+        return  # no currency, or a refused one, or items refused: reported by other rules
     values = [leaf for leaf in ctx.item_leaves(CUSTOMS_VALUE_ID) if len(leaf.parts) == 5]
     if len(values) != len(items):
         return
@@ -928,7 +998,7 @@ def customs_value_matches_invoice(ctx: RuleContext) -> None:
                     "The invoice is in %(invoice)s but goods items are valued in %(items)s: "
                     "the totals cannot be compared."
                 ),
-                invoice=invoice_currency or "?",
+                invoice=invoice_currency,
                 items=", ".join(sorted(c or "?" for c in currencies)),
             ),
             Severity.WARNING,
@@ -996,6 +1066,7 @@ RULES: tuple[Callable[[RuleContext], None], ...] = (
     declaration_type_known,
     exit_office_required_on_export,
     goods_items_present,
+    full_data_set_items_complete,
     goods_item_count_matches,
     goods_items_numbered,
     country_codes_exist,

@@ -101,6 +101,15 @@ def test_unknown_currency_is_refused_at_its_attribute():
     )
 
 
+@pytest.mark.parametrize("code", ["XXX", "XTS", "XAU"])
+def test_iso_codes_that_are_not_money_are_refused_for_an_amount(code):
+    # given an invoice "in" ISO 4217's no-currency, testing or gold code
+    doc = valid_document(InvoiceAmount={"value": "15000", "currencyID": code})
+    # then the currency is refused, and nothing else is said of the totals
+    result = validate_declaration(doc, today=TODAY)
+    assert [i.code for i in result.issues] == [IssueCode.UNKNOWN_CURRENCY]
+
+
 def test_unknown_exchange_currency_is_refused():
     doc = valid_document(CurrencyExchange=[{"CurrencyTypeCode": "ABC", "RateNumeric": "1.1"}])
     assert one(doc, IssueCode.UNKNOWN_CURRENCY).pointer == "42A/40A[1]/135"
@@ -777,3 +786,66 @@ def test_stage_2_is_handed_the_plain_values_of_leaves_with_attributes():
     ctx = RuleContext(structure=attributed, today=TODAY, lrn_taken=None)
     assert ctx.value(("Declaration", "TypeCode")) == "IMA"
     assert ctx.get(("Declaration", "TypeCode"))["listAgencyID"] == "6"
+
+
+# -- full data set: standard and supplementary declarations -----------------------------------
+
+
+def _exit_office_if_export(type_code: str) -> dict:
+    return {"ExitOffice": {"ID": "GB000040"}} if type_code.startswith("EX") else {}
+
+
+@pytest.mark.parametrize(
+    ("remove", "pointer", "path"),
+    [
+        ("Classification", "42A/67A/68A[2]/23A/21A[1]/145", "/Commodity/Classification/0/ID"),
+        ("Description", "42A/67A/68A[2]/23A/137", "/Commodity/Description"),
+        (
+            "GrossMassMeasure",
+            "42A/67A/68A[2]/23A/65A/126",
+            "/Commodity/GoodsMeasure/GrossMassMeasure",
+        ),
+    ],
+)
+@pytest.mark.parametrize("type_code", ["IMA", "IMD", "EXA", "IMZ"])
+def test_a_full_data_set_goods_item_needs_hs_code_description_and_gross_mass(
+    remove, pointer, path, type_code
+):
+    # given a standard or supplementary declaration whose second item lacks one element
+    doc = valid_document(TypeCode=type_code, **_exit_office_if_export(type_code))
+    commodity = item(doc, 1)["Commodity"]
+    (commodity["GoodsMeasure"] if remove == "GrossMassMeasure" else commodity).pop(remove)
+    # when validated, then that element is required at its own pointer
+    found = one(doc, IssueCode.REQUIRED)
+    assert (found.pointer, found.path) == (pointer, f"{ITEM}/1{path}")
+    assert "Goods item 2" in str(found.message)
+
+
+@pytest.mark.parametrize("classification", [[], [{"ID": "00", "IdentificationTypeCode": "TRC"}]])
+def test_a_goods_item_without_an_hs_type_classification_has_no_hs_code(classification):
+    doc = valid_document()
+    item(doc)["Commodity"]["Classification"] = classification
+    assert one(doc, IssueCode.REQUIRED).pointer == "42A/67A/68A[1]/23A/21A[1]/145"
+
+
+def test_a_blank_description_counts_as_missing():
+    doc = valid_document()
+    item(doc)["Commodity"]["Description"] = "   "
+    assert one(doc, IssueCode.REQUIRED).pointer == "42A/67A/68A[1]/23A/137"
+
+
+@pytest.mark.parametrize("type_code", ["IMC", "IMJ", "IMK", "EXF"])
+def test_simplified_declarations_may_leave_the_goods_details_to_later(type_code):
+    # given a simplified declaration whose item has no HS code, description or gross mass
+    doc = valid_document(TypeCode=type_code, **_exit_office_if_export(type_code))
+    commodity = item(doc)["Commodity"]
+    del commodity["Classification"], commodity["Description"]
+    del commodity["GoodsMeasure"]["GrossMassMeasure"]
+    # then nothing is required of it
+    assert issues(doc, IssueCode.REQUIRED) == []
+
+
+def test_amendments_are_not_held_to_the_full_data_set():
+    doc = valid_document(FunctionCode="13")
+    del item(doc)["Commodity"]["Description"]
+    assert issues(doc, IssueCode.REQUIRED) == []
