@@ -26,6 +26,7 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from datamodel.issues import Issue, Severity
+from datamodel.rules import NATIONAL_LRN_MAX_LENGTH
 from datamodel.xmlio import MAX_BYTES as MAX_XML_BYTES
 
 from .models import Company, DeclarationType
@@ -211,7 +212,7 @@ class DeclarationHeaderForm(PortalForm):
     )
     lrn = _text(
         _("LRN (local reference number)"),
-        35,
+        NATIONAL_LRN_MAX_LENGTH,
         **{"class": "font-monospace"},
     )
     declarant_id = _text(_("Declarant ID (EORI)"), 17)
@@ -233,8 +234,9 @@ class DeclarationHeaderForm(PortalForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["lrn"].help_text = _(
-            "Your own reference for this declaration, unique within your company."
-        )
+            "Your own reference for this declaration, unique within your company: up to "
+            "%(max)s letters, digits, spaces or _ . / -."
+        ) % {"max": NATIONAL_LRN_MAX_LENGTH}
         self.fields["exit_office"].help_text = _(
             "Exports only: the office where the goods leave, e.g. GB000040 (Dover)."
         )

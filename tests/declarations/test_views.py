@@ -211,6 +211,19 @@ def test_missing_lrn_is_shown_at_the_lrn_field(trader_a: Trader) -> None:
     assert not Declaration.objects.exists()
 
 
+def test_the_lrn_field_holds_the_national_length_and_says_so(trader_a: Trader) -> None:
+    # Given the new-declaration form, then an LRN of 23 characters
+    form = logged_in(trader_a.user).get(NEW).content.decode()
+    response = logged_in(trader_a.user).post(NEW, form_data(VALID_DOCUMENT, lrn="L" * 23))
+
+    # Then the field allows 22 and its help says so; 23 is refused there, nothing saved
+    assert 'maxlength="22"' in input_tag(form, "lrn")
+    assert "up to 22 letters" in form
+    assert response.status_code == 422
+    assert 'aria-invalid="true"' in input_tag(response.content.decode(), "lrn")
+    assert not Declaration.objects.exists()
+
+
 def test_issue_without_a_field_goes_to_the_summary_with_its_pointer(
     trader_a: Trader, monkeypatch: pytest.MonkeyPatch
 ) -> None:
