@@ -489,6 +489,7 @@ class SummaryError:
     label: str = ""
     field_id: str = ""
     pointer: str = ""
+    code: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -531,6 +532,9 @@ class DeclarationEntry:
         self.header = DeclarationHeaderForm(data, initial=header or None)
         self.items = GoodsItemFormSet(data, initial=items, prefix=ITEMS_PREFIX)
         self.unplaced: list[Issue] = []
+        # The issue behind each error placed at a field, by (form prefix, field, message),
+        # so the summary names its WCO pointer and code as the API does.
+        self._placed: dict[tuple[str, str, str], Issue] = {}
         self._kept: list[forms.Form] = []
 
     def is_valid(self) -> bool:
@@ -595,11 +599,13 @@ class DeclarationEntry:
                     form = self._kept[index]
                     field = _field_for(path[len(GOODS_ITEMS) + 1 :], ITEM_FIELDS)
                     form.add_error(field, str(issue.message))
+                    self._placed[(form.prefix, field or "", str(issue.message))] = issue
                     continue
             elif path[: len(DECLARATION)] == DECLARATION and path not in _WHOLE_DECLARATION:
                 field = _field_for(path[len(DECLARATION) :], HEADER_FIELDS)
                 if field:
                     self.header.add_error(field, str(issue.message))
+                    self._placed[("", field, str(issue.message))] = issue
                     continue
             self.unplaced.append(issue)
 
@@ -625,14 +631,18 @@ class DeclarationEntry:
         """Every error on the page, in page order, for the summary at its top."""
         lines: list[SummaryError] = []
         for issue in self.unplaced:
-            lines.append(SummaryError(message=str(issue.message), pointer=issue.pointer))
+            lines.append(
+                SummaryError(message=str(issue.message), pointer=issue.pointer, code=issue.code)
+            )
         for error in self.header.non_field_errors():
             lines.append(SummaryError(message=str(error)))
         for error in self.items.non_form_errors():
             lines.append(SummaryError(message=str(error)))
         for name, field in self.header.fields.items():
             for error in self.header.errors.get(name, []):
-                lines.append(SummaryError(str(error), str(field.label), self.header[name].auto_id))
+                lines.append(
+                    self._summary_line(str(error), str(field.label), self.header[name], "", name)
+                )
         numbers = self.item_numbers()
         for form in self.items.forms:
             number = numbers.get(form.prefix, 0)
@@ -650,8 +660,22 @@ class DeclarationEntry:
                         "number": number,
                         "field": field.label,
                     }
-                    lines.append(SummaryError(str(error), str(label), form[name].auto_id))
+                    lines.append(
+                        self._summary_line(str(error), str(label), form[name], form.prefix, name)
+                    )
         return lines
+
+    def _summary_line(
+        self, error: str, label: str, bound: forms.BoundField, prefix: str, name: str
+    ) -> SummaryError:
+        issue = self._placed.get((prefix, name, error))
+        return SummaryError(
+            error,
+            label,
+            bound.auto_id,
+            pointer=issue.pointer if issue else "",
+            code=issue.code if issue else "",
+        )
 
 
 class InformationResponseForm(PortalForm):
