@@ -4,8 +4,9 @@ Endpoints (under ``/api/v1/``; errors in the shape of ``declarations.api.excepti
 
 - ``GET  reviews/``                     the officer's agency's review tasks, oldest first:
   the open queue by default, ``?status=`` for tasks in one review status (paginated)
-- ``GET  reviews/{id}/``                one task: declaration header and only the goods
-  items routed to the agency
+- ``GET  reviews/{id}/``                one task: declaration header, only the goods items
+  routed to the agency, and the messages (the agency's information requests and the
+  trader's answers, oldest first)
 - ``POST reviews/{id}/decision/``       ``{"decision", "reason"}`` -> the decided task
 - ``POST declarations/{id}/response/``  the trader's ``{"message"}`` answering information
   requests -> the declaration's status
@@ -23,7 +24,7 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from declarations.api import ERROR_RESPONSES, ApiView, TraderApiView
+from declarations.api import ERROR_RESPONSES, ApiView, TraderApiView, query_filters
 from declarations.selectors import access_declaration
 from declarations.serializers import DeclarationStatusSerializer, ErrorsSerializer
 
@@ -43,7 +44,7 @@ TASK_NOT_FOUND = {404: OpenApiResponse(ErrorsSerializer, "No such task in your a
 
 def raise_invalid(error: DecisionInvalid, code: str) -> NoReturn:
     """A service's ``DecisionInvalid`` as a 400 whose entries point at the request fields
-    (``{"reason": "..."}`` -> pointer ``/reason``)."""
+    (``{"reason": "..."}`` -> path ``/reason``; no WCO pointer, these are no WCO elements)."""
     raise ValidationError(
         {
             field: [serializers.ErrorDetail(message, code=code)]
@@ -74,9 +75,7 @@ class ReviewFilter(serializers.Serializer):
 
 def agency_reviews(user: Any, params: Any) -> QuerySet[ReviewTask]:
     """The open queue, or the agency's tasks in the asked status; oldest first."""
-    filters = ReviewFilter(data={k: params[k] for k in ("status",) if k in params})
-    filters.is_valid(raise_exception=True)
-    status = filters.validated_data.get("status")
+    status = query_filters(ReviewFilter, params).get("status")
     if status is None:
         return review_queue(user)
     return reviews_of_agency(user).filter(status=status).order_by("created_at", "pk")
@@ -99,7 +98,8 @@ class ReviewCollectionView(OfficerApiView):
 class ReviewDetailView(OfficerApiView):
     @extend_schema(
         operation_id="reviews_retrieve",
-        summary="One review task with the goods items routed to the agency",
+        summary="One review task with the goods items routed to the agency and the "
+        "messages exchanged with the trader",
         responses={200: ReviewDetailSerializer, **OFFICER_ERRORS, **TASK_NOT_FOUND},
     )
     def get(self, request: Request, pk: int) -> Response:

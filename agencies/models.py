@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from declarations.models import Declaration, DeclarationType, GoodsItem
+from declarations.models import Declaration, DeclarationType, GoodsItem, StatusEvent
 
 
 class Agency(models.Model):
@@ -95,6 +95,13 @@ class ReviewStatus(models.TextChoices):
     INFO_REQUESTED = "info_requested", _("Information requested")
 
 
+class ReviewMessageKind(models.TextChoices):
+    """The two sides of an information request thread on a review task."""
+
+    INFORMATION_REQUEST = "information_request", _("Information request")
+    TRADER_ANSWER = "trader_answer", _("Trader's answer")
+
+
 class ReviewTask(models.Model):
     """One agency's review of one declaration, covering the goods items routed to it.
 
@@ -115,6 +122,11 @@ class ReviewTask(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The history events about this task: its agency's decisions and the trader's answers
+    # to its information requests. A link rather than a match on ``StatusEvent.agency``:
+    # one answer goes to every agency that asked (their names joined in one text), and an
+    # agency's name may change or hold a comma.
+    events = models.ManyToManyField(StatusEvent, related_name="review_tasks", blank=True)
 
     class Meta:
         verbose_name = _("review task")

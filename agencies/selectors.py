@@ -1,11 +1,15 @@
-"""Reads on review tasks, each with its permission check."""
+"""Reads on review tasks, each with its permission check, and a task's message thread."""
 
-from django.db.models import QuerySet
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from declarations.models import ClearanceStatus
+from declarations.models import ClearanceStatus, StatusEvent
 
-from .models import ReviewStatus, ReviewTask
+from .models import ReviewMessageKind, ReviewStatus, ReviewTask
 
 
 def officer_agency_id(user) -> int | None:
@@ -24,13 +28,22 @@ def reviews_of_agency(user) -> QuerySet[ReviewTask]:
 
 
 def review_queue(user) -> QuerySet[ReviewTask]:
-    """The agency's open work, oldest first: pending tasks on declarations still open."""
+    """The agency's open work, oldest first: pending tasks on declarations still open.
+
+    Each task carries ``trader_answered``: the trader has answered an information request
+    of this task (a pending task that was asked something is pending again only because
+    the trader answered).
+    """
+    answers = ReviewTask.events.through.objects.filter(
+        reviewtask_id=OuterRef("pk"), statusevent__kind=StatusEvent.Kind.TRADER_RESPONSE
+    )
     return (
         reviews_of_agency(user)
         .filter(
             status=ReviewStatus.PENDING,
             declaration__status__in=[ClearanceStatus.UNDER_REVIEW, ClearanceStatus.AWAITING_TRADER],
         )
+        .annotate(trader_answered=Exists(answers))
         .order_by("created_at", "pk")
     )
 
@@ -44,3 +57,53 @@ def access_review(user, review_id: int, *, lock: bool = False) -> ReviewTask:
     if task is None:
         raise Http404("No such review task")
     return task
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewMessage:
+    """One message of a review task's thread: who wrote what, when, for which party."""
+
+    at: datetime
+    kind: ReviewMessageKind
+    author: str  # the user's full name or username; empty when the account is gone
+    party: str  # the agency that asked, or the trader's company that answered
+    message: str
+
+
+def _display_name(user: AbstractBaseUser | None) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
+def review_messages(task: ReviewTask) -> list[ReviewMessage]:
+    """The task's thread with the trader, oldest first: its agency's information requests
+    and the trader's answers to them (answers to other agencies' questions are not shown).
+
+    ``task`` comes from ``access_review``, which did the permission check.
+    """
+    events = (
+        task.events.filter(
+            Q(kind=StatusEvent.Kind.TRADER_RESPONSE)
+            | Q(kind=StatusEvent.Kind.AGENCY_DECISION, to_status=ReviewStatus.INFO_REQUESTED)
+        )
+        .select_related("actor")
+        .order_by("at", "pk")
+    )
+    company = task.declaration.company.name
+    return [_message(event, task, company) for event in events]
+
+
+def _message(event: StatusEvent, task: ReviewTask, company: str) -> ReviewMessage:
+    if event.kind == StatusEvent.Kind.TRADER_RESPONSE:
+        kind, party = ReviewMessageKind.TRADER_ANSWER, company
+    else:
+        # The agency's name as it was when it asked.
+        kind, party = ReviewMessageKind.INFORMATION_REQUEST, event.agency or task.agency.name
+    return ReviewMessage(
+        at=event.at,
+        kind=kind,
+        author=_display_name(event.actor),
+        party=party,
+        message=event.message,
+    )

@@ -8,16 +8,31 @@ import copy
 from typing import Any
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from datamodel.issues import IssueCode
 from declarations.models import Declaration, GoodsItem
 from declarations.serializers import GoodsItemSerializer
 
-from .models import ReviewStatus, ReviewTask
+from .models import ReviewMessageKind, ReviewStatus, ReviewTask
+from .selectors import review_messages
 
 # Free texts stay readable in a queue and in the history.
 MAX_TEXT = 4000
+
+
+class TextField(serializers.CharField):
+    """A free text that must come as a JSON string: a number, boolean, array or object is
+    refused (``wrong_type``, as the validation layer says it) rather than turned into text."""
+
+    default_error_messages = {IssueCode.WRONG_TYPE.value: _("Write this as text.")}
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail(IssueCode.WRONG_TYPE.value)
+        return super().to_internal_value(data)
 
 
 class DecisionSerializer(serializers.Serializer):
@@ -29,7 +44,7 @@ class DecisionSerializer(serializers.Serializer):
             for c in (ReviewStatus.APPROVED, ReviewStatus.REJECTED, ReviewStatus.INFO_REQUESTED)
         ]
     )
-    reason = serializers.CharField(
+    reason = TextField(
         required=False,
         allow_blank=True,
         max_length=MAX_TEXT,
@@ -41,7 +56,7 @@ class DecisionSerializer(serializers.Serializer):
 class TraderResponseSerializer(serializers.Serializer):
     """``{"message": "..."}``: the trader's answer to the agencies' information requests."""
 
-    message = serializers.CharField(allow_blank=True, max_length=MAX_TEXT)
+    message = TextField(allow_blank=True, max_length=MAX_TEXT)
 
 
 class DeclarationHeaderSerializer(serializers.ModelSerializer):
@@ -102,16 +117,40 @@ class ReviewSerializer(serializers.ModelSerializer):
         return {"self": url("review-detail"), "decision": url("review-decision")}
 
 
+class ReviewMessageSerializer(serializers.Serializer):
+    """One message of a task's thread with the trader (``selectors.review_messages``)."""
+
+    at = serializers.DateTimeField()
+    kind = serializers.ChoiceField(
+        choices=ReviewMessageKind.choices,
+        help_text="The agency's information request, or the trader's answer.",
+    )
+    author = serializers.CharField(
+        help_text="Who wrote it: the user's full name or username; empty when the account "
+        "no longer exists."
+    )
+    party = serializers.CharField(
+        help_text="The agency that asked, or the trader's company that answered."
+    )
+    message = serializers.CharField()
+
+
 class ReviewDetailSerializer(ReviewSerializer):
     """A review task with only the goods items routed to the agency: as rows (``items``)
-    and inside the declaration's document (``document``, other items left out)."""
+    and inside the declaration's document (``document``, other items left out); and the
+    agency's information requests with the trader's answers (``messages``, oldest first)."""
 
     items = serializers.SerializerMethodField()
     document = serializers.SerializerMethodField()
+    messages = serializers.SerializerMethodField()
 
     class Meta(ReviewSerializer.Meta):
-        fields = [*ReviewSerializer.Meta.fields, "items", "document"]
+        fields = [*ReviewSerializer.Meta.fields, "items", "document", "messages"]
         read_only_fields = fields
+
+    @extend_schema_field(ReviewMessageSerializer(many=True))
+    def get_messages(self, task: ReviewTask) -> list[dict[str, Any]]:
+        return ReviewMessageSerializer(review_messages(task), many=True).data
 
     def _items(self, task: ReviewTask) -> list[GoodsItem]:
         return list(task.items.order_by("sequence"))

@@ -151,7 +151,8 @@ def review_decide(
     *, user: AbstractBaseUser, review_id: int, decision: str, reason: str = ""
 ) -> ReviewTask:
     """An officer approves, rejects (reason required) or requests information (message
-    required) on their agency's review task, and the clearance status is merged.
+    required) on their agency's review task, and the clearance status is merged. The
+    decision is kept in the history, linked to the task.
 
     Raises ``Http404`` for a task of another agency, ``DecisionInvalid`` for a missing
     reason, an unknown decision, a task already decided or a declaration no longer open.
@@ -193,7 +194,7 @@ def review_decide(
         task.decided_at = timezone.now()
         task.decided_by = user
         task.save(update_fields=["status", "reason", "decided_at", "decided_by"])
-        StatusEvent.objects.create(
+        event = StatusEvent.objects.create(
             declaration=declaration,
             actor=user,
             kind=StatusEvent.Kind.AGENCY_DECISION,
@@ -201,6 +202,7 @@ def review_decide(
             to_status=decision,
             message=reason,
         )
+        task.events.add(event)
         clearance_merge(declaration, actor=user, agency=task.agency.name)
     return task
 
@@ -209,7 +211,8 @@ def review_respond(*, user: AbstractBaseUser, declaration_id: int, message: str)
     """The trader answers the open information requests on their declaration.
 
     Every review task in ``info_requested`` goes back to ``pending`` for its agency, the
-    answer is kept in the history, and the clearance status is merged again.
+    answer is kept in the history (linked to each of those tasks, so their officers read
+    it), and the clearance status is merged again.
     Raises ``Http404`` (not the trader's), ``DecisionInvalid`` (empty message, nothing asked).
     """
     message = (message or "").strip()
@@ -228,13 +231,15 @@ def review_respond(*, user: AbstractBaseUser, declaration_id: int, message: str)
             ReviewTask.objects.filter(pk=task.pk, status=ReviewStatus.INFO_REQUESTED).update(
                 status=ReviewStatus.PENDING
             )
-        StatusEvent.objects.create(
+        event = StatusEvent.objects.create(
             declaration=declaration,
             actor=user,
             kind=StatusEvent.Kind.TRADER_RESPONSE,
             agency=", ".join(task.agency.name for task in asked),
             message=message,
         )
+        # The answer belongs to the thread of every task that asked (see review_messages).
+        event.review_tasks.add(*asked)
         clearance_merge(declaration, actor=user)
     return declaration
 

@@ -17,7 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from declarations.forms import InformationResponseForm, header_rows
 from declarations.selectors import access_declaration
@@ -76,8 +76,9 @@ def decided(request: HttpRequest) -> HttpResponse:
 
 @officer_required
 def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """One review task: the declaration header, only the goods items routed to this agency,
-    and the decision form. Another agency's task is a 404."""
+    """One review task: the declaration header, the messages exchanged with the trader,
+    only the goods items routed to this agency, and the decision form. Another agency's
+    task is a 404."""
     task = selectors.access_review(request.user, pk)
     if request.method == "POST":
         form = ReviewDecisionForm(request.POST)
@@ -115,16 +116,24 @@ def _render_review(
             "total_items": declaration.items.count(),
             "form": form,
             "is_pending": task.status == ReviewStatus.PENDING,
+            # Not "messages": that name belongs to django.contrib.messages in templates.
+            "thread": selectors.review_messages(task),
         },
         status=status,
     )
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def respond(request: HttpRequest, pk: int) -> HttpResponse:
     """The trader answers the open information requests on their declaration (``pk``);
-    another company's declaration is a 404 (``review_respond`` checks)."""
+    another company's declaration is a 404 (``review_respond`` checks).
+
+    A refused answer is shown at this URL; opening it again (GET: reload, bookmark, back
+    button) leads to the declaration page, where the form is.
+    """
+    if request.method == "GET":
+        return redirect("declaration_detail", pk=pk)
     form = InformationResponseForm(request.POST)
     if form.is_valid():
         try:

@@ -7,23 +7,30 @@ everyone else gets 403):
   filters ``status``, ``type_code``, ``lrn``)
 - ``POST declarations/``              lodge a declaration: the canonical WCO DM JSON document
   (``application/json``) or WCO DM XML (``application/xml``) -> 201 + the stored declaration
+  (``Accept: application/xml``: its WCO DM XML)
 - ``POST declarations/drafts/``       store an unvalidated draft -> 201
 - ``GET  declarations/{id}/``         one declaration with document, goods items, each
   agency's review and the history; ``Accept: application/xml`` gives the WCO DM XML
 - ``PUT  declarations/{id}/``         replace the document of a draft
-- ``POST declarations/{id}/submit/``  validate and lodge a stored draft
+- ``POST declarations/{id}/submit/``  validate and lodge a stored draft -> 201, answered
+  as ``POST declarations/`` is
 - ``GET  declarations/{id}/status/``  the compact clearance status
 - ``POST auth/token/``                exchange username + password for an API token
 
-Every error answer, here and in ``agencies.api``, has one shape (see ``exception_handler``):
-``{"errors": [{"code", "severity", "pointer", "path", "message"}, ...]}``, plus
-``"warnings": [...]`` when a declaration document was refused by validation.
+Every error answer, here and in ``agencies.api``, is JSON of one shape (see
+``exception_handler``): ``{"errors": [{"code", "severity", "pointer", "path", "message"},
+...], "warnings": [...]}``, the warnings empty unless a declaration document was refused by
+validation. ``pointer`` is a WCO error pointer, empty for fields that are no WCO element;
+``path`` is the JSON pointer of the body field (``/reason``), or ``?limit`` for a query
+parameter (whose name is then the ``pointer``). Lists are paged with ``?limit=&offset=``
+(``ApiPagination``).
 """
 
 import json
 import logging
 import re
-from collections.abc import Iterable, Iterator, Mapping
+import sys
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -65,6 +72,7 @@ from .serializers import (
     DeclarationSerializer,
     DeclarationStatusSerializer,
     ErrorsSerializer,
+    declaration_links,
 )
 from .services import (
     DeclarationInvalid,
@@ -83,14 +91,17 @@ logger = logging.getLogger(__name__)
 _CODE_ALIASES = {"parse_error": "malformed"}
 
 
-def error_entry(code: str, parts: Iterable[str | int], message: str) -> dict[str, str]:
-    """One entry of ``errors`` for a request field given as JSON path parts (not a WCO
-    document field): ``pointer`` and ``path`` are both the JSON pointer, e.g. ``/reason``."""
-    path = json_pointer(tuple(parts))
+def error_entry(code: str, message: str, *, path: str = "", pointer: str = "") -> dict[str, str]:
+    """One entry of ``errors`` about something other than a WCO document field.
+
+    ``pointer`` is the WCO error pointer, so it stays empty for a request field such as a
+    decision's ``reason`` (``path`` ``/reason``) and for the request as a whole (both
+    empty); a query parameter is named in both (``InvalidQuery``).
+    """
     return {
         "code": _CODE_ALIASES.get(code, code),
         "severity": str(Severity.ERROR),
-        "pointer": path,
+        "pointer": pointer,
         "path": path,
         "message": message,
     }
@@ -107,9 +118,25 @@ class InvalidInput(exceptions.APIException):
         self.issues = issues
 
     @classmethod
-    def at(cls, code: IssueCode, message: str, parts: tuple[str | int, ...] = ()) -> "InvalidInput":
-        """One error about the body (``parts=()``) or the document field at ``parts``."""
-        return cls([Issue(code, wco_pointer(parts), json_pointer(parts), message)])
+    def at(
+        cls,
+        code: IssueCode,
+        message: str,
+        parts: tuple[str | int, ...] = (),
+        *,
+        wco_document: bool = True,
+    ) -> "InvalidInput":
+        """One error about the body (``parts=()``) or the field at ``parts``: of a WCO
+        document (with its WCO pointer), or of another body (``wco_document=False``: no
+        WCO pointer, only the JSON pointer in ``path``)."""
+        pointer = wco_pointer(parts) if wco_document else ""
+        return cls([Issue(code, pointer, json_pointer(parts), message)])
+
+
+class InvalidQuery(exceptions.ValidationError):
+    """A request refused for its query parameters (filters, paging), HTTP 400: ``detail``
+    maps each parameter to its messages; each entry names the parameter, as ``pointer``
+    (``limit``) and as ``path`` (``?limit``)."""
 
 
 class NotEditable(exceptions.APIException):
@@ -134,23 +161,29 @@ def _flatten(detail: Any, parts: tuple[str | int, ...] = ()) -> Iterator[tuple[t
 
 
 def api_errors(exc: exceptions.APIException) -> list[dict[str, str]]:
-    """The ``errors`` list of a DRF exception: one entry per message, field errors pointing
-    at the field (``/reason``), errors about the whole request with an empty pointer."""
-    return [
-        error_entry(getattr(detail, "code", None) or exc.default_code, parts, str(detail))
-        for parts, detail in _flatten(exc.detail)
-    ]
+    """The ``errors`` list of a DRF exception: one entry per message. A body field's error
+    has its JSON pointer as ``path`` (``/reason``), a query parameter's its name
+    (``InvalidQuery``); errors about the whole request have both empty."""
+    entries = []
+    for parts, detail in _flatten(exc.detail):
+        code = getattr(detail, "code", None) or exc.default_code
+        if isinstance(exc, InvalidQuery) and parts:
+            name = str(parts[0])
+            entries.append(error_entry(code, str(detail), pointer=name, path=f"?{name}"))
+        else:
+            entries.append(error_entry(code, str(detail), path=json_pointer(parts)))
+    return entries
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """REST framework's exception handler for the whole API (``REST_FRAMEWORK`` setting).
 
     Turns every client error into ``{"errors": [{"code", "severity", "pointer", "path",
-    "message"}]}`` with the status of the DRF exception (400 ParseError / ValidationError,
-    401/403 NotAuthenticated, 403 PermissionDenied, 404 NotFound, 405, 406, 409, 415,
-    429 Throttled with Retry-After). A declaration refused by validation
-    (``DeclarationInvalid``) answers 400 ``{"errors": [...], "warnings": [...]}`` with the
-    issues of ``datamodel``. Anything else is a bug and stays a 500.
+    "message"}], "warnings": []}`` with the status of the DRF exception (400 ParseError /
+    ValidationError / InvalidQuery, 401/403 NotAuthenticated, 403 PermissionDenied,
+    404 NotFound, 405, 406, 409, 415, 429 Throttled with Retry-After). A declaration
+    refused by validation (``DeclarationInvalid``) answers 400 with the issues of
+    ``datamodel``, its warnings among them. Anything else is a bug and stays a 500.
     """
     if isinstance(exc, DeclarationInvalid):
         exc = InvalidInput(exc.issues)
@@ -175,7 +208,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             "warnings": [i.as_dict() for i in exc.issues if i.severity == Severity.WARNING],
         }
     else:
-        response.data = {"errors": api_errors(exc)}
+        # Every error body has both keys, so a client reads them the same way whatever
+        # the status; only a refused declaration has warnings to give.
+        response.data = {"errors": api_errors(exc), "warnings": []}
     return response
 
 
@@ -223,9 +258,10 @@ def _reject_constant(name: str) -> Any:
     raise _NumberRejected(f"{name} is not a JSON number.")
 
 
-def check_json_values(data: Any) -> None:
+def check_json_values(data: Any, *, wco_document: bool = True) -> None:
     """Refuse documents nested deeper than ``MAX_JSON_DEPTH`` and texts holding characters
-    XML cannot carry; iterative, so no document can exhaust the stack."""
+    XML cannot carry; iterative, so no document can exhaust the stack. ``wco_document``:
+    whether ``data`` is a WCO DM document (errors then carry the WCO pointer)."""
     stack: list[tuple[Any, tuple[str | int, ...]]] = [(data, ())]
     while stack:
         value, parts = stack.pop()
@@ -234,6 +270,7 @@ def check_json_values(data: Any) -> None:
                 IssueCode.TOO_LARGE,
                 f"The document is nested more than {MAX_JSON_DEPTH} levels deep.",
                 parts[:MAX_JSON_DEPTH],
+                wco_document=wco_document,
             )
         if isinstance(value, dict):
             for key, child in value.items():
@@ -243,6 +280,7 @@ def check_json_values(data: Any) -> None:
                         IssueCode.MALFORMED,
                         "An element name here holds control characters or lone surrogates.",
                         parts,
+                        wco_document=wco_document,
                     )
                 stack.append((child, (*parts, key)))
         elif isinstance(value, list):
@@ -252,6 +290,7 @@ def check_json_values(data: Any) -> None:
                 IssueCode.MALFORMED,
                 "This text holds control characters or lone surrogates.",
                 parts,
+                wco_document=wco_document,
             )
 
 
@@ -260,7 +299,11 @@ class JSONBodyParser(BaseParser):
     bytes, no NaN/Infinity, no integer of more than 4300 digits, nesting at most
     ``MAX_JSON_DEPTH``, no control characters in texts. Every refusal is a 400 ``malformed``
     or ``too_large`` error, never a server error. Returns the parsed value, whatever its
-    type (the service says what a declaration must look like); fractions as ``Decimal``."""
+    type (the service says what a declaration must look like); fractions as ``Decimal``.
+
+    Errors inside the value carry a WCO pointer only when the view takes a WCO DM document
+    (``ApiView.wco_document_body``); a decision's ``reason`` is no WCO element.
+    """
 
     media_type = "application/json"
 
@@ -299,7 +342,8 @@ class JSONBodyParser(BaseParser):
             raise InvalidInput.at(
                 IssueCode.MALFORMED, f"The body holds a number JSON cannot carry: {detail}"
             ) from None
-        check_json_values(data)
+        view = (parser_context or {}).get("view")
+        check_json_values(data, wco_document=getattr(view, "wco_document_body", False))
         return data
 
 
@@ -355,11 +399,82 @@ class IsTrader(BasePermission):
         return trader_of(request.user) is not None
 
 
+# A paging value: ASCII digits, perhaps after a minus sign (int() would also take "+5",
+# " 5", "5_000" and other digits of Unicode).
+_PAGING_VALUE = re.compile(r"\A-?[0-9]+\Z")
+# More digits than this is beyond any page: no need to turn them into an integer.
+_PAGING_DIGITS = 18
+
+
 class ApiPagination(LimitOffsetPagination):
-    """``?limit=&offset=`` pages of at most ``max_limit`` (an unbounded ``limit`` would
-    reach the database as an out-of-range integer)."""
+    """``?limit=&offset=`` pages of at most ``max_limit`` items.
+
+    A ``limit`` or ``offset`` that is not an integer, a negative one, and a ``limit`` of 0
+    are refused (400, ``InvalidQuery``) rather than silently replaced by the defaults. A
+    larger ``limit`` is cut to ``max_limit`` (unbounded, it would reach the database as an
+    out-of-range integer); an ``offset`` past the end is brought back to the end, so the
+    page is empty and its ``previous`` link leads to the last page.
+    """
 
     max_limit = 200
+    template = None  # JSON only: no browsable API controls
+
+    def paginate_queryset(
+        self, queryset: QuerySet, request: Request, view: Any = None
+    ) -> list[Any]:
+        # Both parameters are checked before anything is counted, and both are reported.
+        self.request = request
+        limit, offset = self._paging(request)
+        self.limit = min(limit, self.max_limit)
+        self.count = self.get_count(queryset)
+        self.offset = min(offset, self.count)
+        if self.offset >= self.count:
+            return []
+        return list(queryset[self.offset : self.offset + self.limit])
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        """The paging parameters in the OpenAPI schema, with their lower bounds."""
+        parameters = super().get_schema_operation_parameters(view)
+        least = {self.limit_query_param: 1, self.offset_query_param: 0}
+        for parameter in parameters:
+            parameter["schema"]["minimum"] = least[parameter["name"]]
+            if parameter["name"] == self.limit_query_param:
+                parameter["description"] = (
+                    f"Number of results to return per page; at most {self.max_limit} "
+                    "(a larger limit is cut)."
+                )
+        return parameters
+
+    def _paging(self, request: Request) -> tuple[int, int]:
+        """``(limit, offset)`` as asked (not yet capped); ``InvalidQuery`` naming every
+        parameter that is not a whole number of at least 1 (limit) or 0 (offset)."""
+        values: dict[str, int] = {}
+        errors: dict[str, Any] = {}
+        for name, default, least in (
+            (self.limit_query_param, self.default_limit, 1),
+            (self.offset_query_param, 0, 0),
+        ):
+            raw = request.query_params.get(name)
+            try:
+                values[name] = default if raw is None else paging_value(raw, least)
+            except exceptions.ValidationError as error:
+                errors[name] = error.detail
+        if errors:
+            raise InvalidQuery(errors)
+        return values[self.limit_query_param], values[self.offset_query_param]
+
+
+def paging_value(raw: str, least: int) -> int:
+    """The whole number of a paging parameter, at least ``least``; ``sys.maxsize`` for one
+    of more than ``_PAGING_DIGITS`` digits (the caller caps it). ``ValidationError``
+    (``invalid``, ``min_value``) otherwise."""
+    if not _PAGING_VALUE.match(raw):
+        raise exceptions.ValidationError("Give a whole number.", code="invalid")
+    digits = raw.removeprefix("-").lstrip("0")
+    value = sys.maxsize if len(digits) > _PAGING_DIGITS else int(digits or "0")
+    if value < least or (raw.startswith("-") and value > 0):
+        raise exceptions.ValidationError(f"Give a number of at least {least}.", code="min_value")
+    return value
 
 
 class ApiView(GenericAPIView):
@@ -372,6 +487,8 @@ class ApiView(GenericAPIView):
     parser_classes = [JSONBodyParser]
     renderer_classes = [JSONRenderer]
     pagination_class = ApiPagination
+    # Whether the JSON body is a WCO DM document, whose errors carry WCO pointers.
+    wco_document_body = False
 
     def handle_exception(self, exc: Exception) -> Response:
         response = super().handle_exception(exc)
@@ -415,6 +532,18 @@ def submit_document(
     return declaration_submit(trader=trader, document=body, declaration=declaration)
 
 
+def query_filters(
+    filter_class: type[serializers.Serializer], params: Mapping[str, Any]
+) -> dict[str, Any]:
+    """The query parameters ``filter_class`` declares, validated; other parameters are
+    left alone (paging). ``InvalidQuery`` (400, naming each parameter) if one is invalid."""
+    fields = filter_class().fields
+    filters = filter_class(data={name: params[name] for name in fields if name in params})
+    if not filters.is_valid():
+        raise InvalidQuery(filters.errors)
+    return dict(filters.validated_data)
+
+
 # --- schema helpers -----------------------------------------------------------------------
 
 ERROR_RESPONSES = {
@@ -423,6 +552,13 @@ ERROR_RESPONSES = {
     403: OpenApiResponse(ErrorsSerializer, description="Not a trader account."),
 }
 NOT_FOUND = {404: OpenApiResponse(ErrorsSerializer, description="No such declaration here.")}
+
+
+def json_only(responses: Mapping[int, Any]) -> dict[tuple[int, str], Any]:
+    """Responses documented as JSON only, for a view that also renders XML: its errors
+    are JSON whatever the client asked for (``ApiView.handle_exception``)."""
+    return {(code, JSONRenderer.media_type): response for code, response in responses.items()}
+
 
 EXAMPLE_DOCUMENT = {
     "Declaration": {
@@ -492,25 +628,34 @@ class DeclarationFilter(serializers.Serializer):
 
 def filtered_declarations(user: Any, params: Mapping[str, Any]) -> QuerySet[Declaration]:
     """The user's company's declarations narrowed by the query filters (400 if invalid)."""
-    filters = DeclarationFilter(
-        data={k: params[k] for k in DeclarationFilter().fields if k in params}
-    )
-    filters.is_valid(raise_exception=True)
-    return declarations_of_company(user).filter(**filters.validated_data)
+    return declarations_of_company(user).filter(**query_filters(DeclarationFilter, params))
 
 
 class DeclarationCollectionView(TraderApiView):
-    """``GET`` lists the company's declarations; ``POST`` lodges a new one."""
+    """``GET`` lists the company's declarations; ``POST`` lodges a new one and answers it in
+    JSON or, asked with ``Accept: application/xml``, as its WCO DM XML."""
 
     parser_classes = [JSONBodyParser, *XML_PARSERS]
+    renderer_classes = [JSONRenderer, *XML_RENDERERS]
+    wco_document_body = True
 
     @extend_schema(
         operation_id="declarations_list",
         summary="The declarations of the trader's company, newest first",
         parameters=[DeclarationFilter],
-        responses={200: DeclarationListSerializer(many=True), **ERROR_RESPONSES},
+        responses={
+            (200, JSONRenderer.media_type): DeclarationListSerializer(many=True),
+            **json_only(
+                {
+                    **ERROR_RESPONSES,
+                    406: OpenApiResponse(ErrorsSerializer, description="The list is JSON only."),
+                }
+            ),
+        },
     )
     def get(self, request: Request) -> Response:
+        if request.accepted_renderer.format == WcoXmlRenderer.format:
+            raise exceptions.NotAcceptable("The list of declarations is JSON only.")
         page = self.paginate_queryset(filtered_declarations(request.user, request.query_params))
         data = DeclarationListSerializer(page, many=True, context={"request": request}).data
         return self.get_paginated_response(data)
@@ -525,14 +670,21 @@ class DeclarationCollectionView(TraderApiView):
             "problem, each with its WCO pointer (`pointer`) and JSON pointer (`path`). The "
             "declarant (`Declaration/Declarant/ID`, 42A/57B/R123) must be the EORI of the "
             "trader's company (`declarant_not_submitter` otherwise). On success the "
-            "declaration gets an MRN and is routed to the agencies concerned."
+            "declaration gets an MRN and is routed to the agencies concerned; the answer is "
+            "the stored declaration in JSON, or its WCO DM XML with `Accept: "
+            "application/xml`, whatever the format of the body. Errors are always JSON."
         ),
         request=DOCUMENT_REQUEST,
         examples=[*DOCUMENT_EXAMPLES, INVALID_EXAMPLE],
         responses={
-            201: DeclarationSerializer,
-            **ERROR_RESPONSES,
-            415: OpenApiResponse(ErrorsSerializer, description="Unsupported Content-Type."),
+            (201, JSONRenderer.media_type): DeclarationSerializer,
+            (201, WcoXmlRenderer.media_type): OpenApiTypes.BINARY,
+            **json_only(
+                {
+                    **ERROR_RESPONSES,
+                    415: OpenApiResponse(ErrorsSerializer, description="Unsupported Content-Type."),
+                }
+            ),
         },
     )
     def post(self, request: Request) -> Response:
@@ -541,12 +693,16 @@ class DeclarationCollectionView(TraderApiView):
 
 
 def _created(request: Request, declaration: Declaration) -> Response:
+    """201 with the stored declaration, in JSON or (if the view renders it and the client
+    asked) as the WCO DM XML of the stored document; ``Location`` is its URL either way."""
     # Re-read: with eager routing the fan-out already ran after the commit.
     declaration.refresh_from_db()
-    data = DeclarationSerializer(declaration, context={"request": request}).data
-    return Response(
-        data, status=status.HTTP_201_CREATED, headers={"Location": data["links"]["self"]}
-    )
+    location = declaration_links(declaration, request)["self"]
+    if request.accepted_renderer.format == WcoXmlRenderer.format:
+        data: Any = declaration.document  # WcoXmlRenderer writes it as WCO DM XML
+    else:
+        data = DeclarationSerializer(declaration, context={"request": request}).data
+    return Response(data, status=status.HTTP_201_CREATED, headers={"Location": location})
 
 
 def _json_object(body: Any) -> dict[str, Any]:
@@ -558,6 +714,8 @@ def _json_object(body: Any) -> dict[str, Any]:
 
 
 class DraftCollectionView(TraderApiView):
+    wco_document_body = True
+
     @extend_schema(
         operation_id="declarations_drafts_create",
         summary="Store an unvalidated draft declaration",
@@ -577,6 +735,7 @@ class DeclarationDetailView(TraderApiView):
     """One declaration of the trader's company; another company's answers 404."""
 
     renderer_classes = [JSONRenderer, *XML_RENDERERS]
+    wco_document_body = True
 
     @extend_schema(
         operation_id="declarations_retrieve",
@@ -584,11 +743,15 @@ class DeclarationDetailView(TraderApiView):
         description="`Accept: application/xml` (or `?format=xml`) returns the WCO DM XML of "
         "a submitted declaration.",
         responses={
-            (200, "application/json"): DeclarationDetailSerializer,
-            (200, "application/xml"): OpenApiTypes.BINARY,
-            **ERROR_RESPONSES,
-            **NOT_FOUND,
-            406: OpenApiResponse(ErrorsSerializer, description="XML asked of a draft."),
+            (200, JSONRenderer.media_type): DeclarationDetailSerializer,
+            (200, WcoXmlRenderer.media_type): OpenApiTypes.BINARY,
+            **json_only(
+                {
+                    **ERROR_RESPONSES,
+                    **NOT_FOUND,
+                    406: OpenApiResponse(ErrorsSerializer, description="XML asked of a draft."),
+                }
+            ),
         },
     )
     def get(self, request: Request, pk: int) -> Response:
@@ -622,16 +785,25 @@ class DeclarationDetailView(TraderApiView):
 
 
 class DraftSubmitView(TraderApiView):
+    renderer_classes = [JSONRenderer, *XML_RENDERERS]
+
     @extend_schema(
         operation_id="declarations_draft_submit",
         summary="Validate and lodge a stored draft",
+        description="Answers as `POST declarations/` does: the stored declaration in JSON, "
+        "or its WCO DM XML with `Accept: application/xml`.",
         request=None,
         examples=[INVALID_EXAMPLE],
         responses={
-            201: DeclarationSerializer,
-            **ERROR_RESPONSES,
-            **NOT_FOUND,
-            409: OpenApiResponse(ErrorsSerializer, description="Not a draft any more."),
+            (201, JSONRenderer.media_type): DeclarationSerializer,
+            (201, WcoXmlRenderer.media_type): OpenApiTypes.BINARY,
+            **json_only(
+                {
+                    **ERROR_RESPONSES,
+                    **NOT_FOUND,
+                    409: OpenApiResponse(ErrorsSerializer, description="Not a draft any more."),
+                }
+            ),
         },
     )
     def post(self, request: Request, pk: int) -> Response:

@@ -31,12 +31,15 @@ class ErrorSerializer(serializers.Serializer):
     severity = serializers.ChoiceField(choices=["error", "warning"])
     pointer = serializers.CharField(
         allow_blank=True,
-        help_text="WCO error pointer (e.g. 42A/67A/68A[1]/23A/65A/128) for a document field; "
-        "the JSON pointer of the field (e.g. /reason) for other request fields; empty when "
-        "the problem concerns the request as a whole.",
+        help_text="WCO error pointer (e.g. 42A/67A/68A[1]/23A/65A/128) for a declaration "
+        "document field; the parameter's name (e.g. limit) for a query parameter; empty "
+        "for other request fields (e.g. a decision's reason: no WCO element) and for the "
+        "request as a whole.",
     )
     path = serializers.CharField(
-        allow_blank=True, help_text="RFC 6901 JSON pointer to the field; empty for the request."
+        allow_blank=True,
+        help_text="RFC 6901 JSON pointer to the body field (e.g. /reason); ?name for a "
+        "query parameter (e.g. ?limit); empty for the request as a whole.",
     )
     message = serializers.CharField(help_text="Human-readable explanation (translated).")
 
@@ -46,7 +49,9 @@ class ErrorsSerializer(serializers.Serializer):
 
     errors = ErrorSerializer(many=True)
     warnings = ErrorSerializer(
-        many=True, required=False, help_text="Only on declaration validation failures."
+        many=True,
+        help_text="Always present; empty except when validation refused a declaration "
+        "document and also found things to warn about.",
     )
 
 

@@ -542,3 +542,52 @@ def test_respond_to_another_companys_declaration_is_not_found(
 
     # Then the question is still open
     assert review_of(coffee_declaration, agency_plant_health).status == ReviewStatus.INFO_REQUESTED
+
+
+def test_decisions_and_answers_are_linked_to_their_tasks(
+    coffee_declaration: Declaration,
+    trader_a: Trader,
+    officer_customs: Officer,
+    officer_plant_health: Officer,
+    agency_customs: Agency,
+    agency_plant_health: Agency,
+) -> None:
+    # Given an agency whose name holds the ", " that joins the names in an answer
+    Agency.objects.filter(pk=agency_plant_health.pk).update(name="Plant, Animal Health")
+    customs_task = review_of(coffee_declaration, agency_customs)
+    plant_task = review_of(coffee_declaration, agency_plant_health)
+
+    # When both ask, the trader answers, and customs approves
+    _ask(coffee_declaration, officer_customs, agency_customs)
+    _ask(coffee_declaration, officer_plant_health, agency_plant_health)
+    review_respond(user=trader_a.user, declaration_id=coffee_declaration.pk, message="Here.")
+    review_decide(user=officer_customs.user, review_id=customs_task.pk, decision=APPROVED)
+
+    # Then each task holds its own decisions and the one answer, by link, not by name
+    answer = coffee_declaration.events.get(kind=StatusEvent.Kind.TRADER_RESPONSE)
+    assert [(e.kind, e.to_status) for e in customs_task.events.order_by("at", "pk")] == [
+        (StatusEvent.Kind.AGENCY_DECISION, INFO),
+        (StatusEvent.Kind.TRADER_RESPONSE, ""),
+        (StatusEvent.Kind.AGENCY_DECISION, APPROVED),
+    ]
+    assert [(e.kind, e.to_status) for e in plant_task.events.order_by("at", "pk")] == [
+        (StatusEvent.Kind.AGENCY_DECISION, INFO),
+        (StatusEvent.Kind.TRADER_RESPONSE, ""),
+    ]
+    assert set(answer.review_tasks.all()) == {customs_task, plant_task}
+
+
+def test_an_answer_is_linked_only_to_the_tasks_that_asked(
+    coffee_declaration: Declaration,
+    trader_a: Trader,
+    officer_plant_health: Officer,
+    agency_customs: Agency,
+    agency_plant_health: Agency,
+) -> None:
+    _ask(coffee_declaration, officer_plant_health, agency_plant_health)
+
+    review_respond(user=trader_a.user, declaration_id=coffee_declaration.pk, message="Here.")
+
+    answer = coffee_declaration.events.get(kind=StatusEvent.Kind.TRADER_RESPONSE)
+    assert list(answer.review_tasks.all()) == [review_of(coffee_declaration, agency_plant_health)]
+    assert not review_of(coffee_declaration, agency_customs).events.exists()

@@ -1,16 +1,14 @@
 """Officer pages and the trader's answer through the Django test client: the queue, a review
 task (only the routed goods items), decisions with their errors, decided tasks."""
 
-from typing import Any
-
 import pytest
 from django.contrib.auth.models import AbstractBaseUser
 from django.test import Client
 from django.urls import reverse
 
 from agencies.models import Officer, ReviewStatus
-from agencies.services import review_decide
-from declarations.models import ClearanceStatus, Trader
+from agencies.services import review_decide, review_respond
+from declarations.models import ClearanceStatus, Declaration, Trader
 from tests.conftest import COFFEE, LAPTOPS, MEDICAMENTS, MakeDeclaration, review_of
 from tests.factories import PASSWORD
 
@@ -253,7 +251,113 @@ def test_another_company_cannot_answer(
     assert declaration.status == ClearanceStatus.AWAITING_TRADER
 
 
-def test_respond_is_post_only(trader_a: Trader, make_routed_declaration: Any) -> None:
+def test_opening_the_respond_url_leads_to_the_declaration(
+    trader_a: Trader, officer_customs: Officer, make_routed_declaration: MakeDeclaration
+) -> None:
+    # Given an answer refused at the respond URL (what the address bar then shows)
+    declaration = make_routed_declaration(trader_a, [COFFEE])
+    ask(officer_customs, declaration, "Which port?")
+    client = logged_in(trader_a.user)
+    url = reverse("agencies:respond", args=[declaration.pk])
+    assert client.post(url, {"message": " "}).status_code == 422
+
+    # When the trader opens that URL (reload, bookmark, back button)
+    response = client.get(url)
+
+    # Then they land on the declaration page, where the form is; nothing was answered
+    assert response.status_code == 302
+    assert response["Location"] == reverse("declaration_detail", args=[declaration.pk])
+    declaration.refresh_from_db()
+    assert declaration.status == ClearanceStatus.AWAITING_TRADER
+
+
+def test_the_respond_url_takes_no_other_method(
+    trader_a: Trader, make_routed_declaration: MakeDeclaration
+) -> None:
     declaration = make_routed_declaration(trader_a, [COFFEE])
     url = reverse("agencies:respond", args=[declaration.pk])
-    assert logged_in(trader_a.user).get(url).status_code == 405
+
+    assert logged_in(trader_a.user).put(url).status_code == 405
+
+
+# --- the messages of a review task ------------------------------------------------------------
+
+
+def ask(officer: Officer, declaration: Declaration, question: str) -> None:
+    review_decide(
+        user=officer.user,
+        review_id=review_of(declaration, officer.agency).pk,
+        decision=ReviewStatus.INFO_REQUESTED,
+        reason=question,
+    )
+
+
+def test_the_review_page_shows_the_request_and_the_trader_answer(
+    trader_a: Trader,
+    officer_plant_health: Officer,
+    officer_customs: Officer,
+    make_routed_declaration: MakeDeclaration,
+) -> None:
+    # Given plant health and customs asked, and the trader answered both at once
+    declaration = make_routed_declaration(trader_a, [COFFEE])
+    ask(officer_plant_health, declaration, "Send the phytosanitary certificate.")
+    ask(officer_customs, declaration, "Which port of entry?")
+    review_respond(
+        user=trader_a.user,
+        declaration_id=declaration.pk,
+        message="Certificate PC-2026-77; entry at Dover.",
+    )
+    task = review_of(declaration, officer_plant_health.agency)
+
+    # When the plant health officer opens the task
+    response = logged_in(officer_plant_health.user).get(reverse("agencies:review", args=[task.pk]))
+    html = response.content.decode()
+
+    # Then the Messages show the agency's request, then the answer, with who wrote them
+    assert response.status_code == 200
+    assert ">Messages</h2>" in html
+    thread = html[html.index('data-testid="messages"') :]
+    question = thread.index("Send the phytosanitary certificate.")
+    reply = thread.index("Certificate PC-2026-77; entry at Dover.")
+    assert question < reply
+    assert "officer.planthealth" in thread[:question]
+    assert trader_a.company.name in thread[question:reply]
+    assert "trader.a" in thread[question:reply]
+    # And not the question customs asked
+    assert "Which port of entry?" not in html
+    assert [m.kind for m in response.context["thread"]] == [
+        "information_request",
+        "trader_answer",
+    ]
+
+
+def test_the_review_page_has_no_messages_when_nothing_was_asked(
+    trader_a: Trader, officer_customs: Officer, make_routed_declaration: MakeDeclaration
+) -> None:
+    declaration = make_routed_declaration(trader_a, [COFFEE])
+    task = review_of(declaration, officer_customs.agency)
+
+    response = logged_in(officer_customs.user).get(reverse("agencies:review", args=[task.pk]))
+
+    assert response.context["thread"] == []
+    assert 'data-testid="messages"' not in response.content.decode()
+
+
+def test_the_queue_flags_tasks_the_trader_answered(
+    trader_a: Trader, officer_customs: Officer, make_routed_declaration: MakeDeclaration
+) -> None:
+    # Given two declarations; on the first customs asked and the trader answered
+    answered = make_routed_declaration(trader_a, [COFFEE])
+    untouched = make_routed_declaration(trader_a, [COFFEE])
+    ask(officer_customs, answered, "Which port?")
+    review_respond(user=trader_a.user, declaration_id=answered.pk, message="Dover")
+
+    # When the customs officer opens the queue
+    response = logged_in(officer_customs.user).get(QUEUE)
+
+    # Then only the answered task carries the badge
+    rows = {task.declaration_id: task.trader_answered for task in response.context["tasks"]}
+    assert rows == {answered.pk: True, untouched.pk: False}
+    html = response.content.decode()
+    assert html.count('data-testid="trader-answered"') == 1
+    assert html.index(answered.mrn) < html.index("Trader answered") < html.index(untouched.mrn)

@@ -19,12 +19,14 @@ def errors_of(response: HttpResponse, status: int) -> list[dict[str, str]]:
     assert response.status_code == status, (response.status_code, response.content[:3000])
     assert response["Content-Type"].startswith("application/json")
     body = response.json()
-    assert set(body) <= {"errors", "warnings"}, body
+    # Every error body has both keys, whatever the status.
+    assert set(body) == {"errors", "warnings"}, body
     assert body["errors"], body
-    for entry in [*body["errors"], *body.get("warnings", [])]:
+    for entry in [*body["errors"], *body["warnings"]]:
         assert set(entry) == ERROR_KEYS, entry
         assert all(isinstance(value, str) for value in entry.values()), entry
     assert all(e["severity"] == "error" for e in body["errors"])
+    assert all(w["severity"] == "warning" for w in body["warnings"])
     return body["errors"]
 
 

@@ -634,8 +634,9 @@ def test_the_list_filters(
     [
         (f"?limit={10**30}", 1),
         (f"?offset={10**30}", 0),
-        ("?limit=-5&offset=abc", 1),
-        ("?limit=0", 1),
+        (f"?offset={'9' * 5000}", 0),
+        ("?offset=1", 0),
+        ("?limit=1&offset=0", 1),
     ],
 )
 def test_hostile_paging_is_harmless(
@@ -650,26 +651,91 @@ def test_hostile_paging_is_harmless(
 
 
 @pytest.mark.parametrize(
-    ("query", "pointer"),
+    ("query", "previous"),
     [
-        ("?status=%00", "/status"),
-        ("?status=%ED%A0%80", "/status"),
-        ("?type_code=XX", "/type_code"),
-        ("?lrn=" + "x" * 5000, "/lrn"),
+        ("?limit=2&offset=99999999999999999999999", "?limit=2&offset=1"),
+        ("?limit=2&offset=7", "?limit=2&offset=1"),
+        ("?limit=5&offset=7", "?limit=5"),
+        ("?offset=3", "?limit=50"),
+    ],
+)
+def test_a_page_past_the_end_leads_back_to_the_last_page(
+    api_as: ApiAs,
+    trader_a: Trader,
+    make_submitted_declaration: Any,
+    query: str,
+    previous: str,
+) -> None:
+    # Given three declarations
+    for n in range(3):
+        make_submitted_declaration(trader_a, [("090121", "BR")], lrn=f"A-{n}")
+
+    # When a page past the end is asked for
+    response = api_as(trader_a.user).get(DECLARATIONS + query)
+
+    # Then it is empty, and "previous" is the page ending with the last declaration
+    assert response.status_code == 200
+    page = response.json()
+    assert (page["count"], page["results"], page["next"]) == (3, [], None)
+    assert page["previous"] == f"http://testserver{DECLARATIONS}{previous}"
+
+
+@pytest.mark.parametrize(
+    ("query", "refused"),
+    [
+        ("?limit=-1", [("min_value", "limit", "?limit")]),
+        ("?limit=abc", [("invalid", "limit", "?limit")]),
+        ("?limit=0", [("min_value", "limit", "?limit")]),
+        ("?limit=", [("invalid", "limit", "?limit")]),
+        ("?limit=1.5", [("invalid", "limit", "?limit")]),
+        ("?limit=%2B5", [("invalid", "limit", "?limit")]),
+        ("?limit=%EF%BC%95", [("invalid", "limit", "?limit")]),
+        (f"?limit=-{10**30}", [("min_value", "limit", "?limit")]),
+        ("?offset=abc", [("invalid", "offset", "?offset")]),
+        ("?offset=-5", [("min_value", "offset", "?offset")]),
+        (
+            "?limit=-5&offset=abc",
+            [("min_value", "limit", "?limit"), ("invalid", "offset", "?offset")],
+        ),
+    ],
+)
+def test_bad_paging_is_refused_naming_the_parameter(
+    api_as: ApiAs,
+    trader_a: Trader,
+    make_submitted_declaration: Any,
+    query: str,
+    refused: list[tuple[str, str, str]],
+) -> None:
+    make_submitted_declaration(trader_a, [("090121", "BR")])
+
+    errors = errors_of(api_as(trader_a.user).get(DECLARATIONS + query), 400)
+
+    assert [(e["code"], e["pointer"], e["path"]) for e in errors] == refused
+
+
+@pytest.mark.parametrize(
+    ("query", "parameter"),
+    [
+        ("?status=%00", "status"),
+        ("?status=%ED%A0%80", "status"),
+        ("?type_code=XX", "type_code"),
+        ("?lrn=" + "x" * 5000, "lrn"),
     ],
 )
 def test_hostile_filters_are_refused(
-    api_as: ApiAs, trader_a: Trader, query: str, pointer: str
+    api_as: ApiAs, trader_a: Trader, query: str, parameter: str
 ) -> None:
     errors = errors_of(api_as(trader_a.user).get(DECLARATIONS + query), 400)
 
-    assert [e["pointer"] for e in errors] == [pointer]
+    assert [(e["pointer"], e["path"]) for e in errors] == [(parameter, f"?{parameter}")]
 
 
 def test_an_unknown_filter_value_is_refused(api_as: ApiAs, trader_a: Trader) -> None:
     errors = errors_of(api_as(trader_a.user).get(DECLARATIONS + "?status=lost"), 400)
 
-    assert [(e["code"], e["pointer"]) for e in errors] == [("invalid_choice", "/status")]
+    assert [(e["code"], e["pointer"], e["path"]) for e in errors] == [
+        ("invalid_choice", "status", "?status")
+    ]
 
 
 def test_the_detail_has_document_items_agencies_and_history(
@@ -788,6 +854,94 @@ def test_a_declaration_is_lodged_as_xml_and_read_back_as_xml(
     assert exported.status_code == 200
     assert exported["Content-Type"].startswith("application/xml")
     assert b"LRN-2026-000001" in exported.content
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        pytest.param(declaration_to_xml(VALID_DOCUMENT), "application/xml", id="xml-body"),
+        pytest.param(json.dumps(VALID_DOCUMENT).encode(), "application/json", id="json-body"),
+    ],
+)
+def test_a_declaration_lodged_with_accept_xml_is_answered_as_xml(
+    api_as: ApiAs,
+    trader_a: Trader,
+    agencies: Any,
+    django_capture_on_commit_callbacks: Any,
+    body: bytes,
+    content_type: str,
+) -> None:
+    client = api_as(trader_a.user)
+
+    # When A lodges a declaration and asks for XML back
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.generic(
+            "POST", DECLARATIONS, body, content_type=content_type, HTTP_ACCEPT="application/xml"
+        )
+
+    # Then it is lodged and routed, and the answer is the WCO DM XML of what was stored
+    assert response.status_code == 201, response.content[:3000]
+    assert response["Content-Type"] == "application/xml"
+    declaration = Declaration.objects.get()
+    assert declaration.mrn and declaration.status == ClearanceStatus.UNDER_REVIEW
+    assert response.content == declaration_to_xml(declaration.document)
+    assert response["Location"] == (f"http://testserver{url('declaration-detail', declaration.pk)}")
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        pytest.param(b"<not-closed>", "application/xml", id="xml-body"),
+        pytest.param(
+            json.dumps(given_a_document(lambda d: d.pop("TypeCode"))).encode(),
+            "application/json",
+            id="json-body",
+        ),
+    ],
+)
+def test_a_refusal_is_json_even_when_xml_is_asked_for(
+    api_as: ApiAs, trader_a: Trader, body: bytes, content_type: str
+) -> None:
+    response = api_as(trader_a.user).generic(
+        "POST", DECLARATIONS, body, content_type=content_type, HTTP_ACCEPT="application/xml"
+    )
+
+    errors_of(response, 400)
+    assert not Declaration.objects.exists()
+
+
+def test_a_draft_is_lodged_and_answered_as_xml_when_asked(
+    api_as: ApiAs, trader_a: Trader, agencies: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    client = api_as(trader_a.user)
+    draft = client.post(url("declaration-drafts"), VALID_DOCUMENT, format="json").json()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url("declaration-submit", draft["id"]), HTTP_ACCEPT="application/xml"
+        )
+
+    assert response.status_code == 201, response.content[:3000]
+    assert response["Content-Type"] == "application/xml"
+    declaration = Declaration.objects.get(pk=draft["id"])
+    assert response.content == declaration_to_xml(declaration.document)
+    assert response["Location"].endswith(url("declaration-detail", declaration.pk))
+
+
+def test_what_has_no_xml_form_is_refused_before_anything_is_stored(
+    api_as: ApiAs, trader_a: Trader, make_submitted_declaration: Any
+) -> None:
+    client = api_as(trader_a.user)
+    make_submitted_declaration(trader_a, [("090121", "BR")])
+
+    listed = client.get(DECLARATIONS, HTTP_ACCEPT="application/xml")
+    drafted = client.post(
+        url("declaration-drafts"), VALID_DOCUMENT, format="json", HTTP_ACCEPT="application/xml"
+    )
+
+    assert codes_of(listed, 406) == {"not_acceptable"}
+    assert codes_of(drafted, 406) == {"not_acceptable"}
+    assert Declaration.objects.count() == 1
 
 
 @pytest.mark.parametrize(

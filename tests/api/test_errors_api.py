@@ -1,5 +1,5 @@
 """The one error shape: every DRF error, Django's 404/403 and a refused declaration go
-through ``declarations.api.exception_handler`` as ``{"errors": [...]}``."""
+through ``declarations.api.exception_handler`` as ``{"errors": [...], "warnings": [...]}``."""
 
 from typing import Any
 
@@ -10,16 +10,18 @@ from django.http import Http404
 from rest_framework import exceptions
 
 from datamodel.issues import Issue, IssueCode, Severity
-from declarations.api import exception_handler
+from declarations.api import InvalidQuery, exception_handler
 from declarations.services import DeclarationInvalid, DeclarationNotEditable
 
 
-def entry(code: str, message: str, pointer: str = "") -> dict[str, str]:
+def entry(code: str, message: str, path: str = "", pointer: str = "") -> dict[str, str]:
+    """An error entry; a request field that is no WCO element has a ``path`` but no
+    ``pointer``."""
     return {
         "code": code,
         "severity": "error",
         "pointer": pointer,
-        "path": pointer,
+        "path": path,
         "message": message,
     }
 
@@ -96,6 +98,11 @@ def entry(code: str, message: str, pointer: str = "") -> dict[str, str]:
             ],
         ),
         (RequestDataTooBig(), 400, [entry("too_large", "The request body is too large.")]),
+        (
+            InvalidQuery({"limit": ["Give a whole number."]}),
+            400,
+            [entry("invalid", "Give a whole number.", "?limit", pointer="limit")],
+        ),
     ],
 )
 def test_every_error_has_the_one_shape(
@@ -105,9 +112,7 @@ def test_every_error_has_the_one_shape(
 
     assert response is not None
     assert response.status_code == status
-    assert response.data["errors"] == errors
-    # A refusal in the validation layer's terms also carries its (empty) warnings.
-    assert set(response.data) - {"warnings"} == {"errors"}
+    assert response.data == {"errors": errors, "warnings": []}
 
 
 def test_throttling_says_when_to_retry() -> None:
@@ -117,6 +122,7 @@ def test_throttling_says_when_to_retry() -> None:
     assert response.status_code == 429
     assert response["Retry-After"] == "30"
     assert [e["code"] for e in response.data["errors"]] == ["throttled"]
+    assert response.data["warnings"] == []
 
 
 def test_a_refused_declaration_lists_errors_and_warnings_apart() -> None:

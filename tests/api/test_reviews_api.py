@@ -117,7 +117,31 @@ def test_review_pages_are_bounded(
 def test_an_unknown_status_filter_is_refused(api_as: ApiAs, officer_customs: Officer) -> None:
     errors = errors_of(api_as(officer_customs.user).get(REVIEWS + "?status=done"), 400)
 
-    assert [(e["code"], e["pointer"]) for e in errors] == [("invalid_choice", "/status")]
+    assert [(e["code"], e["pointer"], e["path"]) for e in errors] == [
+        ("invalid_choice", "status", "?status")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("query", "refused"),
+    [
+        ("?limit=-1", [("min_value", "limit", "?limit")]),
+        ("?limit=abc", [("invalid", "limit", "?limit")]),
+        ("?limit=0", [("min_value", "limit", "?limit")]),
+        ("?offset=abc", [("invalid", "offset", "?offset")]),
+        ("?offset=-5", [("min_value", "offset", "?offset")]),
+        (
+            "?limit=x&offset=-1",
+            [("invalid", "limit", "?limit"), ("min_value", "offset", "?offset")],
+        ),
+    ],
+)
+def test_bad_paging_of_the_queue_is_refused(
+    api_as: ApiAs, officer_customs: Officer, query: str, refused: list[tuple[str, str, str]]
+) -> None:
+    errors = errors_of(api_as(officer_customs.user).get(REVIEWS + query), 400)
+
+    assert [(e["code"], e["pointer"], e["path"]) for e in errors] == refused
 
 
 def test_an_agency_sees_only_the_goods_items_routed_to_it(
@@ -259,11 +283,70 @@ def test_an_information_request_waits_for_the_trader_and_the_answer_reopens_it(
     assert status_seen_by(trader, declaration)["status"] == "cleared"
 
 
+def answer(client: APIClient, declaration: Declaration, message: str) -> Any:
+    response = client.post(
+        url("declaration-response", declaration.pk), {"message": message}, format="json"
+    )
+    assert response.status_code == 200, response.content
+    return response
+
+
+def messages_seen_by(client: APIClient, task: ReviewTask) -> list[tuple[str, str, str, str]]:
+    response = client.get(url("review-detail", task.pk))
+    assert response.status_code == 200, response.content
+    messages = response.json()["messages"]
+    assert [m["at"] for m in messages] == sorted(m["at"] for m in messages)
+    return [(m["kind"], m["party"], m["author"], m["message"]) for m in messages]
+
+
+def test_the_officer_reads_the_trader_answers_to_the_agencys_requests(
+    api_as: ApiAs,
+    trader_a: Trader,
+    coffee_and_medicaments: Declaration,
+    officers: dict[str, Officer],
+) -> None:
+    declaration = coffee_and_medicaments
+    trader = api_as(trader_a.user)
+    plant, customs = officers["plant-animal-health"], officers["customs"]
+    plant_task = review_of(declaration, plant.agency)
+    customs_task = review_of(declaration, customs.agency)
+    company = trader_a.company.name
+
+    # Given plant health and customs both ask, and one answer goes to both
+    decide(api_as(plant.user), plant_task, "info_requested", "Send the phytosanitary cert.")
+    decide(api_as(customs.user), customs_task, "info_requested", "Which port of entry?")
+    answer(trader, declaration, "Certificate PC-17; entry at Dover.")
+    # And plant health asks again, customs approves, and the trader answers plant health
+    decide(api_as(plant.user), plant_task, "info_requested", "PC-17 has expired.")
+    decide(api_as(customs.user), customs_task, "approved")
+    answer(trader, declaration, "Renewed certificate PC-18.")
+
+    # When each officer opens the task, then they read their own thread, oldest first
+    assert messages_seen_by(api_as(plant.user), plant_task) == [
+        (
+            "information_request",
+            plant.agency.name,
+            "officer.planthealth",
+            "Send the phytosanitary cert.",
+        ),
+        ("trader_answer", company, "trader.a", "Certificate PC-17; entry at Dover."),
+        ("information_request", plant.agency.name, "officer.planthealth", "PC-17 has expired."),
+        ("trader_answer", company, "trader.a", "Renewed certificate PC-18."),
+    ]
+    assert messages_seen_by(api_as(customs.user), customs_task) == [
+        ("information_request", customs.agency.name, "officer.customs", "Which port of entry?"),
+        ("trader_answer", company, "trader.a", "Certificate PC-17; entry at Dover."),
+    ]
+    # And an agency that asked nothing has no messages
+    medicines = officers["medicines"]
+    assert messages_seen_by(api_as(medicines.user), review_of(declaration, medicines.agency)) == []
+
+
 # --- refused decisions: 400 pointing at the field -------------------------------------------
 
 
 @pytest.mark.parametrize(
-    ("body", "code", "pointer"),
+    ("body", "code", "path"),
     [
         ({"decision": "rejected"}, "decision_invalid", "/reason"),
         ({"decision": "rejected", "reason": "   "}, "decision_invalid", "/reason"),
@@ -272,7 +355,11 @@ def test_an_information_request_waits_for_the_trader_and_the_answer_reopens_it(
         ({"decision": "maybe"}, "invalid_choice", "/decision"),
         ({}, "required", "/decision"),
         ({"decision": ["approved"]}, "invalid_choice", "/decision"),
-        ({"decision": "rejected", "reason": {"text": "x"}}, "invalid", "/reason"),
+        ({"decision": "rejected", "reason": {"text": "x"}}, "wrong_type", "/reason"),
+        ({"decision": "rejected", "reason": ["x"]}, "wrong_type", "/reason"),
+        ({"decision": "rejected", "reason": 42}, "wrong_type", "/reason"),
+        ({"decision": "rejected", "reason": 4.2}, "wrong_type", "/reason"),
+        ({"decision": "rejected", "reason": True}, "wrong_type", "/reason"),
         ({"decision": "rejected", "reason": "x" * 4001}, "max_length", "/reason"),
         (["approved"], "invalid", ""),
     ],
@@ -283,7 +370,7 @@ def test_an_invalid_decision_is_refused_at_its_field(
     officer_customs: Officer,
     body: Any,
     code: str,
-    pointer: str,
+    path: str,
 ) -> None:
     task = review_of(coffee_and_medicaments, officer_customs.agency)
 
@@ -291,8 +378,23 @@ def test_an_invalid_decision_is_refused_at_its_field(
         url("review-decision", task.pk), body, format="json"
     )
 
+    # The decision's fields are no WCO elements: a path, and no WCO pointer
     errors = errors_of(response, 400)
-    assert [(e["code"], e["pointer"], e["path"]) for e in errors] == [(code, pointer, pointer)]
+    assert [(e["code"], e["pointer"], e["path"]) for e in errors] == [(code, "", path)]
+    task.refresh_from_db()
+    assert task.status == ReviewStatus.PENDING
+
+
+def test_control_characters_in_a_reason_are_pointed_at_by_path(
+    api_as: ApiAs, coffee_and_medicaments: Declaration, officer_customs: Officer
+) -> None:
+    task = review_of(coffee_and_medicaments, officer_customs.agency)
+    body = '{"decision": "rejected", "reason": "Bad\\u0001 invoice"}'
+
+    response = post_raw(api_as(officer_customs.user), url("review-decision", task.pk), body)
+
+    errors = errors_of(response, 400)
+    assert [(e["code"], e["pointer"], e["path"]) for e in errors] == [("malformed", "", "/reason")]
     task.refresh_from_db()
     assert task.status == ReviewStatus.PENDING
 
@@ -306,7 +408,9 @@ def test_a_task_is_decided_once(
 
     errors = errors_of(decide(client, task, "rejected", "Changed my mind."), 400)
 
-    assert [(e["code"], e["pointer"]) for e in errors] == [("decision_invalid", "/decision")]
+    assert [(e["code"], e["pointer"], e["path"]) for e in errors] == [
+        ("decision_invalid", "", "/decision")
+    ]
     task.refresh_from_db()
     assert task.status == ReviewStatus.APPROVED
 
@@ -327,7 +431,9 @@ def test_no_decision_on_a_rejected_declaration(
     )
 
     errors = errors_of(response, 400)
-    assert [(e["code"], e["pointer"]) for e in errors] == [("decision_invalid", "/decision")]
+    assert [(e["code"], e["pointer"], e["path"]) for e in errors] == [
+        ("decision_invalid", "", "/decision")
+    ]
 
 
 def test_a_hostile_decision_body_is_refused(
@@ -353,6 +459,11 @@ def test_a_hostile_decision_body_is_refused(
         ({"message": "  "}, "response_invalid"),
         ({}, "required"),
         ({"message": "x" * 4001}, "max_length"),
+        ({"message": 17}, "wrong_type"),
+        ({"message": 1.5}, "wrong_type"),
+        ({"message": False}, "wrong_type"),
+        ({"message": {"text": "Here"}}, "wrong_type"),
+        ({"message": ["Here"]}, "wrong_type"),
     ],
 )
 def test_an_empty_answer_is_refused(
@@ -370,7 +481,11 @@ def test_an_empty_answer_is_refused(
         url("declaration-response", coffee_and_medicaments.pk), body, format="json"
     )
 
-    assert [(e["code"], e["pointer"]) for e in errors_of(response, 400)] == [(code, "/message")]
+    assert [(e["code"], e["pointer"], e["path"]) for e in errors_of(response, 400)] == [
+        (code, "", "/message")
+    ]
+    task.refresh_from_db()
+    assert task.status == ReviewStatus.INFO_REQUESTED
 
 
 def test_an_answer_nobody_asked_for_is_refused(
@@ -383,7 +498,9 @@ def test_an_answer_nobody_asked_for_is_refused(
     )
 
     errors = errors_of(response, 400)
-    assert [(e["code"], e["pointer"]) for e in errors] == [("response_invalid", "/message")]
+    assert [(e["code"], e["pointer"], e["path"]) for e in errors] == [
+        ("response_invalid", "", "/message")
+    ]
 
 
 # --- end to end through the API -------------------------------------------------------------
