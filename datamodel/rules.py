@@ -815,6 +815,41 @@ def full_data_set_items_complete(ctx: RuleContext) -> None:
             )
 
 
+ITEM_DUTY_TAX_FEE: Parts = ("Commodity", "DutyTaxFee")
+ITEM_NET_MASS: Parts = ("Commodity", "GoodsMeasure", "NetNetWeightMeasure")
+
+
+def net_mass_where_duties_are_declared(ctx: RuleContext) -> None:
+    """An import goods item that declares duties and taxes (DutyTaxFee) gives its net mass:
+    specific duties and the statistics are assessed on the net mass in kg.
+
+    Source: UCC Annex B DE 6/1 (net mass) and DE 4/3-4/4 (calculation of taxes); WCO DM 128
+    and 50A; customs rejected an import item with duties and no net mass with DMS10001
+    (``rejections/Imports/Rejected/Obligation Rejection``), and every accepted sample import
+    item with duties has one.
+    """
+    type_code = ctx.value(TYPE_CODE)
+    if not ctx.is_original() or type_code is None or not type_code.startswith("IM"):
+        return
+    if _items_damaged(ctx):
+        return
+    for index in range(len(ctx.goods_items())):
+        here = (*ITEMS, index)
+        if ctx.get((*here, *ITEM_DUTY_TAX_FEE)) is None:
+            continue
+        if ctx.get((*here, *ITEM_NET_MASS)) is None and not _failed_at_or_below(
+            ctx, (*here, *ITEM_NET_MASS)
+        ):
+            ctx.report(
+                IssueCode.REQUIRED,
+                (*here, *ITEM_NET_MASS),
+                message(
+                    _("Goods item %(n)s declares duties and taxes: give its net mass in kg."),
+                    n=index + 1,
+                ),
+            )
+
+
 def goods_item_count_matches(ctx: RuleContext) -> None:
     """The total number of items equals the number of goods items declared.
 
@@ -1067,6 +1102,7 @@ RULES: tuple[Callable[[RuleContext], None], ...] = (
     exit_office_required_on_export,
     goods_items_present,
     full_data_set_items_complete,
+    net_mass_where_duties_are_declared,
     goods_item_count_matches,
     goods_items_numbered,
     country_codes_exist,

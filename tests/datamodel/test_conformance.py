@@ -138,14 +138,6 @@ EQUIVALENT_CODES: dict[str, set[IssueCode]] = {
 }
 
 # Rejections the validation does not reproduce (datamodel.rules, not the XML import's).
-MISSING_RULES = {
-    "rejections/Imports/Rejected/Obligation Rejection/Declaration/"
-    "TT1_IM_v2.02_Rejected_Obligation_Netmass.xml": (
-        "no rule requires net mass (DE 6/1, 42A/67A/68A/23A/65A/128) on import goods items: "
-        "CDS rejects its absence (DMS10001), but 21 accepted sample import items have none, "
-        "so datamodel.rules leaves it out until the condition customs applies is known"
-    ),
-}
 
 _SEGMENT = re.compile(r"([^/\[\]]+)(?:\[(\d+)\])?")
 
@@ -206,19 +198,11 @@ def pointers_equivalent(expected: str, actual: str, document: dict[str, Any] | N
     return [f"{m.group(1)}[{m.group(2) or 1}]" for m in tail if m] == list(have[-2:])
 
 
-def _rejection_params() -> list[Any]:
-    params = []
-    for name, row in expected_rejections().items():
-        if row["response_function_code"] == "01":
-            continue
-        marks = []
-        if name in MISSING_RULES:
-            marks.append(pytest.mark.xfail(reason=MISSING_RULES[name], strict=True))
-        params.append(pytest.param(name, id=name, marks=marks))
-    return params
+def _rejected() -> list[str]:
+    return [n for n, row in expected_rejections().items() if row["response_function_code"] != "01"]
 
 
-@pytest.mark.parametrize("name", _rejection_params())
+@pytest.mark.parametrize("name", _rejected())
 def test_rejected_declaration_is_rejected_alike(name: str) -> None:
     row = expected_rejections()[name]
     result = declaration_from_xml((REJECTIONS / row["declaration"]).read_bytes())

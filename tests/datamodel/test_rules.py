@@ -849,3 +849,34 @@ def test_amendments_are_not_held_to_the_full_data_set():
     doc = valid_document(FunctionCode="13")
     del item(doc)["Commodity"]["Description"]
     assert issues(doc, IssueCode.REQUIRED) == []
+
+
+# -- net mass where duties are declared -------------------------------------------------------
+
+
+def _with_duties(doc: dict) -> dict:
+    item(doc, 1)["Commodity"]["DutyTaxFee"] = [{"DutyRegimeCode": "100", "TypeCode": "A00"}]
+    return doc
+
+
+def test_an_import_item_with_duties_needs_its_net_mass():
+    # given an import item that declares duties but no net mass
+    doc = _with_duties(valid_document())
+    del item(doc, 1)["Commodity"]["GoodsMeasure"]["NetNetWeightMeasure"]
+    # then its net mass is required at its pointer
+    found = one(doc, IssueCode.REQUIRED)
+    assert (found.pointer, found.path) == (
+        "42A/67A/68A[2]/23A/65A/128",
+        f"{ITEM}/1/Commodity/GoodsMeasure/NetNetWeightMeasure",
+    )
+
+
+def test_net_mass_is_not_required_without_duties_or_on_exports():
+    # given items without net mass: one import without duties, one export with duties
+    no_duties = valid_document()
+    del item(no_duties, 1)["Commodity"]["GoodsMeasure"]["NetNetWeightMeasure"]
+    export = _with_duties(valid_document(TypeCode="EXA", ExitOffice={"ID": "GB000040"}))
+    del item(export, 1)["Commodity"]["GoodsMeasure"]["NetNetWeightMeasure"]
+    # then nothing is required of either
+    assert issues(no_duties, IssueCode.REQUIRED) == []
+    assert issues(export, IssueCode.REQUIRED) == []
