@@ -7,7 +7,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from declarations.models import ClearanceStatus, StatusEvent
+from declarations.models import OPEN_STATUSES, StatusEvent
 
 from .models import ReviewMessageKind, ReviewStatus, ReviewTask
 
@@ -41,7 +41,7 @@ def review_queue(user) -> QuerySet[ReviewTask]:
         reviews_of_agency(user)
         .filter(
             status=ReviewStatus.PENDING,
-            declaration__status__in=[ClearanceStatus.UNDER_REVIEW, ClearanceStatus.AWAITING_TRADER],
+            declaration__status__in=OPEN_STATUSES,
         )
         .annotate(trader_answered=Exists(answers))
         .order_by("created_at", "pk")

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from declarations.models import (
+    OPEN_STATUSES,
     ClearanceStatus,
     Declaration,
     GoodsItem,
@@ -19,9 +20,6 @@ from declarations.services import declaration_set_status
 
 from .models import Agency, Officer, ReviewStatus, ReviewTask, RoutingRule
 from .selectors import access_review
-
-# Declarations in these states still take agency decisions and trader responses.
-OPEN_STATUSES = (ClearanceStatus.UNDER_REVIEW, ClearanceStatus.AWAITING_TRADER)
 
 
 class DecisionInvalid(Exception):

@@ -52,6 +52,10 @@ class ClearanceStatus(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
 
 
+# Declarations in these states still take agency decisions and trader responses.
+OPEN_STATUSES = (ClearanceStatus.UNDER_REVIEW, ClearanceStatus.AWAITING_TRADER)
+
+
 class DeclarationType(models.TextChoices):
     """WCO DM D013 first two characters (UCC Annex B DE 1/1; codelist declaration-types)."""
 
