@@ -25,6 +25,7 @@ from django.http import HttpRequest, QueryDict
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from datamodel.codelists import iso_currencies
 from datamodel.issues import Issue, Severity
 from datamodel.rules import NATIONAL_LRN_MAX_LENGTH
 from datamodel.xmlio import MAX_BYTES as MAX_XML_BYTES
@@ -96,17 +97,16 @@ def _countries(language: str) -> list[tuple[str, str]]:
     return sorted(rows, key=lambda row: row[1].casefold())
 
 
-# ISO 4217 X codes are funds, metals and test codes, except these regional currencies.
-_X_CURRENCIES = {"XAF", "XCD", "XCG", "XOF", "XPF"}
-
-
 @cache
 def _currencies(language: str) -> list[tuple[str, str]]:
+    # The currencies an amount may be declared in are the datamodel's (ISO 4217 less the
+    # no-currency, test and metal codes): one list for the form, the API and XML.
     names = _pycountry_translation("iso4217", language)
+    allowed = iso_currencies()
     return sorted(
         (c.alpha_3, f"{c.alpha_3} – {names(c.name)}")
         for c in pycountry.currencies
-        if not c.alpha_3.startswith("X") or c.alpha_3 in _X_CURRENCIES
+        if c.alpha_3 in allowed
     )
 
 
