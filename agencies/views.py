@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,7 +22,7 @@ from django.views.decorators.http import require_http_methods
 
 from declarations.forms import InformationResponseForm, header_rows
 from declarations.selectors import access_declaration
-from declarations.views import declaration_page_context
+from declarations.views import PAGE_SIZE, declaration_page_context
 
 from . import selectors, services
 from .forms import ReviewDecisionForm
@@ -52,7 +53,9 @@ def officer_required(view: View) -> View:
 @officer_required
 def queue(request: HttpRequest) -> HttpResponse:
     """The agency's open review tasks, oldest first. htmx polls the table partial."""
-    tasks = selectors.review_queue(request.user).annotate(item_count=Count("items"))
+    tasks = Paginator(
+        selectors.review_queue(request.user).annotate(item_count=Count("items")), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
     template = "agencies/queue.html"
     if request.headers.get("HX-Request") == "true":
         template += "#queue-table"
@@ -62,13 +65,14 @@ def queue(request: HttpRequest) -> HttpResponse:
 @officer_required
 def decided(request: HttpRequest) -> HttpResponse:
     """The agency's decided review tasks, most recent decision first."""
-    tasks = (
+    tasks = Paginator(
         selectors.reviews_of_agency(request.user)
         .exclude(status=ReviewStatus.PENDING)
         .select_related("decided_by")
         .annotate(item_count=Count("items"))
-        .order_by("-decided_at", "-pk")
-    )
+        .order_by("-decided_at", "-pk"),
+        PAGE_SIZE,
+    ).get_page(request.GET.get("page"))
     return render(
         request, "agencies/decided.html", {"tasks": tasks, "agency": request.user.officer.agency}
     )

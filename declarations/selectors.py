@@ -16,7 +16,7 @@ def declarations_of_company(user) -> QuerySet[Declaration]:
     trader = trader_of(user)
     if trader is None:
         return Declaration.objects.none()
-    return Declaration.objects.filter(company_id=trader.company_id).order_by("-created_at")
+    return Declaration.objects.filter(company_id=trader.company_id).order_by("-created_at", "-pk")
 
 
 def access_declaration(user, pk: int, *, lock: bool = False) -> Declaration:

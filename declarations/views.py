@@ -14,6 +14,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -37,6 +38,8 @@ from .forms import (
 from .models import ClearanceStatus, Declaration, Trader
 
 View = Callable[..., HttpResponse]
+# Rows per page of the lists (declarations, review queue, decided reviews).
+PAGE_SIZE = 50
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -76,7 +79,9 @@ def declaration_list(request: HttpRequest) -> HttpResponse:
 
 
 def _render_list(request: HttpRequest, upload: XmlUploadForm, *, status: int = 200) -> HttpResponse:
-    declarations = selectors.declarations_of_company(request.user)
+    declarations = Paginator(selectors.declarations_of_company(request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "declarations/declaration_list.html",

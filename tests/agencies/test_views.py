@@ -46,6 +46,25 @@ def test_queue_lists_the_agency_open_tasks_oldest_first(
     assert [task.item_count for task in response.context["tasks"]] == [1, 1]
 
 
+def test_queue_is_paged_oldest_first(
+    trader_a: Trader, officer_customs: Officer, make_routed_declaration: MakeDeclaration
+) -> None:
+    # Given 51 open tasks, one more than a page
+    declarations = [make_routed_declaration(trader_a, [COFFEE]) for _ in range(51)]
+    client = logged_in(officer_customs.user)
+
+    # When the officer opens the queue, its second page, and a page that is not a number
+    first = client.get(QUEUE)
+    second = client.get(QUEUE, {"page": "2"})
+    bad = client.get(QUEUE, {"page": "abc"})
+
+    # Then 50 are on the first page, the 51st (newest) on the second, with links between
+    assert [t.declaration_id for t in first.context["tasks"]] == [d.pk for d in declarations[:50]]
+    assert [t.declaration_id for t in second.context["tasks"]] == [declarations[50].pk]
+    assert 'rel="next"' in first.content.decode() and 'rel="prev"' in second.content.decode()
+    assert bad.status_code == 200 and bad.context["tasks"].number == 1
+
+
 def test_queue_counts_the_goods_items_routed_to_customs(
     trader_a: Trader, officer_customs: Officer, make_routed_declaration: MakeDeclaration
 ) -> None:

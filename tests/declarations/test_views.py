@@ -499,6 +499,23 @@ def test_another_company_cannot_open_or_edit_a_declaration(
 # --- the declaration page -------------------------------------------------------------------
 
 
+def test_declaration_list_is_paged_newest_first(
+    trader_a: Trader, make_submitted_declaration: MakeDeclaration
+) -> None:
+    # Given 51 declarations of the trader's company
+    declarations = [make_submitted_declaration(trader_a, [COFFEE]) for _ in range(51)]
+    client = logged_in(trader_a.user)
+
+    # When the trader opens the list and its second page
+    first = client.get(LIST)
+    second = client.get(LIST, {"page": "2"})
+
+    # Then the newest 50 come first and the oldest is on page 2
+    assert len(first.context["declarations"]) == 50
+    assert declarations[-1].mrn in first.content.decode()
+    assert [d.pk for d in second.context["declarations"]] == [declarations[0].pk]
+
+
 def test_declaration_page_shows_status_reviews_items_and_history(
     trader_a: Trader,
     officer_medicines: Any,
