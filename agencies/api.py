@@ -1,6 +1,7 @@
 """REST API of the agencies: officers' review queue and decisions, the trader's answer.
 
-Endpoints (under ``/api/v1/``; errors in the shape of ``declarations.api.exception_handler``):
+Endpoints (under ``/api/v1/``; errors in the shape of
+``declarations.api.errors.exception_handler``):
 
 - ``GET  reviews/``                     the officer's agency's review tasks, oldest first:
   the open queue by default, ``?status=`` for tasks in one review status (paginated)
@@ -24,7 +25,8 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from declarations.api import ERROR_RESPONSES, ApiView, TraderApiView, query_filters
+from declarations.api.base import ApiView, TraderApiView, query_filters
+from declarations.api.schema import ERROR_RESPONSES
 from declarations.selectors import access_declaration
 from declarations.serializers import DeclarationStatusSerializer, ErrorsSerializer
 

@@ -4,7 +4,7 @@ allowed (a reason for a rejection, a message for an information request)."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from declarations.forms import PortalForm
+from declarations.forms.base import PortalForm
 
 from .models import ReviewStatus
 

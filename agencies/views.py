@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from declarations.forms import InformationResponseForm, header_rows
+from declarations.forms.display import header_rows
+from declarations.forms.response import InformationResponseForm
 from declarations.selectors import access_declaration
 from declarations.views import PAGE_SIZE, declaration_page_context
 

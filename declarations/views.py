@@ -27,14 +27,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from datamodel.xmlio import declaration_to_xml
 
 from . import selectors, services
-from .forms import (
-    DeclarationEntry,
-    InformationResponseForm,
-    XmlUploadForm,
-    XmlUploadHandler,
-    header_rows,
-    item_rows,
-)
+from .forms.display import header_rows, item_rows
+from .forms.entry import DeclarationEntry
+from .forms.response import InformationResponseForm
+from .forms.upload import XmlUploadForm, XmlUploadHandler
 from .models import ClearanceStatus, Declaration, Trader
 
 View = Callable[..., HttpResponse]

@@ -1,19 +1,20 @@
 """The REST API, mounted under ``/api/v1/`` (namespace ``api``).
 
-Declarations for traders live in ``declarations.api``; review tasks for officers and the
-trader's answer to an information request in ``agencies.api``. The OpenAPI schema is at
-``/api/schema/`` and its Swagger UI at ``/api/docs/`` (see ``singlewindow.urls``).
+Declarations for traders live in ``declarations.api.declarations``; review tasks for
+officers and the trader's answer to an information request in ``agencies.api``. The OpenAPI
+schema is at ``/api/schema/`` and its Swagger UI at ``/api/docs/`` (see ``singlewindow.urls``).
 """
 
 from django.urls import path, re_path
 
 from agencies import api as agencies_api
-from declarations import api as declarations_api
+from declarations.api import auth as auth_api
+from declarations.api import declarations as declarations_api
 
 app_name = "api"
 
 urlpatterns = [
-    path("auth/token/", declarations_api.AuthTokenView.as_view(), name="auth-token"),
+    path("auth/token/", auth_api.AuthTokenView.as_view(), name="auth-token"),
     path(
         "declarations/",
         declarations_api.DeclarationCollectionView.as_view(),
@@ -52,5 +53,5 @@ urlpatterns = [
         name="review-decision",
     ),
     # Anything else under the API: a 404 in the API's error shape, not an HTML page.
-    re_path(r"^.*$", declarations_api.api_not_found, name="not-found"),
+    re_path(r"^.*$", auth_api.api_not_found, name="not-found"),
 ]

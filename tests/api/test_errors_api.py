@@ -1,5 +1,6 @@
 """The one error shape: every DRF error, Django's 404/403 and a refused declaration go
-through ``declarations.api.exception_handler`` as ``{"errors": [...], "warnings": [...]}``."""
+through ``declarations.api.errors.exception_handler`` as
+``{"errors": [...], "warnings": [...]}``."""
 
 from typing import Any
 
@@ -10,7 +11,7 @@ from django.http import Http404
 from rest_framework import exceptions
 
 from datamodel.issues import Issue, IssueCode, Severity
-from declarations.api import InvalidQuery, exception_handler
+from declarations.api.errors import InvalidQuery, exception_handler
 from declarations.services import DeclarationInvalid, DeclarationNotEditable
 
 

@@ -4,7 +4,7 @@ offers is never refused by validation, and the form offers what the lists hold."
 from datetime import date
 
 from datamodel.codelists import iso_currencies, load_code_list
-from declarations.forms import (
+from declarations.forms.choices import (
     ADDITIONAL_DECLARATION_TYPES,
     INCOTERMS,
     QUANTITY_UNITS,

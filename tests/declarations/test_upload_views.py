@@ -23,7 +23,7 @@ from agencies.models import ReviewTask
 from datamodel.issues import Issue, IssueCode, Severity
 from datamodel.xmlio import MAX_BYTES, declaration_from_xml
 from declarations import services
-from declarations.forms import XmlUploadHandler
+from declarations.forms.upload import XmlUploadHandler
 from declarations.models import (
     ClearanceStatus,
     Declaration,

@@ -14,7 +14,7 @@ from agencies.models import ReviewStatus, ReviewTask
 from agencies.services import review_decide
 from datamodel.issues import Issue, IssueCode
 from declarations import services
-from declarations.forms import DeclarationEntry, document_initial
+from declarations.forms.entry import DeclarationEntry, document_initial
 from declarations.models import ClearanceStatus, Declaration, Trader
 from tests.conftest import COFFEE, MEDICAMENTS, MakeDeclaration, review_of
 from tests.factories import PASSWORD, VALID_DOCUMENT, valid_document

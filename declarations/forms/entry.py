@@ -10,226 +10,61 @@ uses it backwards to put each ``Issue`` next to the field its ``path`` concerns.
 """
 
 import copy
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
-from io import BytesIO
 from typing import Any
 
-import pycountry
 from django import forms
-from django.core.files.uploadedfile import InMemoryUploadedFile
-from django.core.files.uploadhandler import FileUploadHandler, SkipFile
-from django.forms import BoundField
-from django.http import HttpRequest, QueryDict
-from django.utils.translation import get_language, pgettext_lazy
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from datamodel.codelists import iso_currencies
-from datamodel.issues import Issue, Severity
+from datamodel.issues import Issue
 from datamodel.rules import NATIONAL_LRN_MAX_LENGTH
-from datamodel.xmlio import MAX_BYTES as MAX_XML_BYTES
 
-from .models import Company, DeclarationType
-
-Path = tuple[str | int, ...]
-
-# --- code lists ---------------------------------------------------------------------------
-
-# UCC Annex B DE 1/2 "additional declaration type" (the third character of WCO DM D013).
-ADDITIONAL_DECLARATION_TYPES = [
-    ("A", _("A – standard declaration")),
-    ("B", _("B – simplified declaration, occasional")),
-    ("C", _("C – simplified declaration, regular use")),
-    ("D", _("D – standard declaration, lodged before presentation of the goods")),
-    ("E", _("E – simplified declaration, occasional, lodged before presentation")),
-    ("F", _("F – simplified declaration, regular use, lodged before presentation")),
-]
-
-# Incoterms 2020 (ICC), WCO DM 097 "Delivery terms, coded".
-INCOTERMS = [
-    ("EXW", _("EXW – Ex Works")),
-    ("FCA", _("FCA – Free Carrier")),
-    ("CPT", _("CPT – Carriage Paid To")),
-    ("CIP", _("CIP – Carriage and Insurance Paid To")),
-    ("DAP", _("DAP – Delivered at Place")),
-    ("DPU", _("DPU – Delivered at Place Unloaded")),
-    ("DDP", _("DDP – Delivered Duty Paid")),
-    ("FAS", _("FAS – Free Alongside Ship")),
-    ("FOB", _("FOB – Free On Board")),
-    ("CFR", _("CFR – Cost and Freight")),
-    ("CIF", _("CIF – Cost, Insurance and Freight")),
-]
-
-# UN/ECE Recommendation 19 modes of transport, WCO DM T022.
-TRANSPORT_MODES = [
-    ("1", _("1 – Maritime transport")),
-    ("2", _("2 – Rail transport")),
-    ("3", _("3 – Road transport")),
-    ("4", _("4 – Air transport")),
-    ("5", _("5 – Mail")),
-    ("6", _("6 – Multimodal transport")),
-    ("7", _("7 – Fixed transport installation")),
-    ("8", _("8 – Inland water transport")),
-    ("9", _("9 – Transport mode not applicable")),
-]
-
-# UN/ECE Recommendation 20 units for the tariff quantity (WCO DM 131 unitCode).
-QUANTITY_UNITS = [
-    ("KGM", _("kg – kilogram")),
-    ("GRM", _("g – gram")),
-    ("TNE", _("t – tonne")),
-    ("LTR", _("l – litre")),
-    ("MTQ", _("m³ – cubic metre")),
-    ("MTK", _("m² – square metre")),
-    ("MTR", _("m – metre")),
-    ("NAR", _("items – number of articles")),
-    ("NPR", _("pairs – number of pairs")),
-]
-
-BLANK_CHOICE = [("", pgettext_lazy("select placeholder", "— choose —"))]
-
-
-@cache
-def _countries(language: str) -> list[tuple[str, str]]:
-    names = _pycountry_translation("iso3166-1", language)
-    rows = [(c.alpha_2, f"{names(c.name)} ({c.alpha_2})") for c in pycountry.countries]
-    return sorted(rows, key=lambda row: row[1].casefold())
-
-
-@cache
-def _currencies(language: str) -> list[tuple[str, str]]:
-    # The currencies an amount may be declared in are the datamodel's (ISO 4217 less the
-    # no-currency, test and metal codes): one list for the form, the API and XML.
-    names = _pycountry_translation("iso4217", language)
-    allowed = iso_currencies()
-    return sorted(
-        (c.alpha_3, f"{c.alpha_3} – {names(c.name)}")
-        for c in pycountry.currencies
-        if c.alpha_3 in allowed
-    )
-
-
-def _pycountry_translation(domain: str, language: str) -> Callable[[str], str]:
-    """pycountry ships the Debian iso-codes translations; English when none matches."""
-    import gettext
-
-    locale = {"zh-hans": "zh_CN", "zh-hant": "zh_TW"}.get(language, language.replace("-", "_"))
-    try:
-        return gettext.translation(domain, pycountry.LOCALES_DIR, languages=[locale]).gettext
-    except OSError:
-        return str
-
-
-def country_choices() -> list[tuple[str, str]]:
-    """ISO 3166-1 alpha-2 countries by name in the active language, with a blank first."""
-    return BLANK_CHOICE + _countries(get_language() or "en")
-
-
-def currency_choices() -> list[tuple[str, str]]:
-    """ISO 4217 currencies by code, with a blank first."""
-    return BLANK_CHOICE + _currencies(get_language() or "en")
-
-
-def choice_label(choices: Iterable[tuple[str, Any]], value: str) -> str:
-    """The label of ``value`` in ``choices``, or the value itself when it is not listed."""
-    return str(dict(choices).get(value, value))
-
-
-# --- form building blocks -----------------------------------------------------------------
-
-
-class PortalBoundField(BoundField):
-    """Adds Bootstrap's ``is-invalid`` to inputs with errors (Django adds ``aria-invalid``
-    and ties the error list to the input with ``aria-describedby``)."""
-
-    def build_widget_attrs(self, attrs: dict[str, Any], widget: Any = None) -> dict[str, Any]:
-        attrs = super().build_widget_attrs(attrs, widget)
-        if self.errors:
-            widget = widget or self.field.widget
-            css = attrs.get("class", widget.attrs.get("class", ""))
-            attrs["class"] = f"{css} is-invalid".strip()
-        return attrs
-
-
-class PortalForm(forms.Form):
-    """A form styled for Bootstrap 5: ``form-select`` on selects, ``form-control`` on the
-    rest, and ``is-invalid`` on fields with errors."""
-
-    bound_field_class = PortalBoundField
-    # The datamodel says what is required; browsers must not block a draft.
-    use_required_attribute = False
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                css = "form-check-input"
-            elif isinstance(widget, forms.RadioSelect):
-                css = ""
-            elif isinstance(widget, forms.Select):
-                css = "form-select"
-            else:
-                css = "form-control"
-            if css:
-                widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
-
-
-def _text(label: Any, max_length: int, **attrs: str) -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        required=False,
-        max_length=max_length,
-        widget=forms.TextInput(attrs={"autocomplete": "off", **attrs}),
-    )
-
-
-def _decimal(label: Any, **kwargs: Any) -> forms.CharField:
-    # A CharField, not a DecimalField: the datamodel checks the number format and reports it
-    # with the WCO pointer like any other issue, so the trader sees every problem at once.
-    return forms.CharField(
-        label=label,
-        required=False,
-        max_length=40,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
-        **kwargs,
-    )
-
-
-def _select(label: Any, choices: Any, **kwargs: Any) -> forms.ChoiceField:
-    return forms.ChoiceField(label=label, choices=choices, required=False, **kwargs)
+from ..models import Company, DeclarationType
+from .base import PortalForm, decimal_field, select_field, text_field
+from .choices import (
+    ADDITIONAL_DECLARATION_TYPES,
+    BLANK_CHOICE,
+    INCOTERMS,
+    QUANTITY_UNITS,
+    TRANSPORT_MODES,
+    country_choices,
+    currency_choices,
+)
 
 
 class DeclarationHeaderForm(PortalForm):
     """The declaration header: parties, countries, invoice, delivery terms, transport."""
 
-    declaration_type = _select(
+    declaration_type = select_field(
         _("Declaration type"), DeclarationType.choices, initial=DeclarationType.IMPORT
     )
-    additional_type = _select(
+    additional_type = select_field(
         _("Additional declaration type"), ADDITIONAL_DECLARATION_TYPES, initial="A"
     )
-    lrn = _text(
+    lrn = text_field(
         _("LRN (local reference number)"),
         NATIONAL_LRN_MAX_LENGTH,
         **{"class": "font-monospace"},
     )
-    declarant_id = _text(_("Declarant ID (EORI)"), 17)
-    declarant_name = _text(_("Declarant name"), 70)
-    importer_id = _text(_("Importer ID (EORI)"), 17)
-    importer_name = _text(_("Importer name"), 70)
-    importer_country = _select(_("Importer country"), country_choices)
-    exporter_id = _text(_("Exporter ID"), 17)
-    exporter_name = _text(_("Exporter name"), 70)
-    exporter_country = _select(_("Exporter country"), country_choices)
-    export_country = _select(_("Country of export"), country_choices)
-    destination_country = _select(_("Country of destination"), country_choices)
-    invoice_amount = _decimal(_("Invoice amount"))
-    invoice_currency = _select(_("Invoice currency"), currency_choices)
-    incoterm = _select(_("Incoterm"), BLANK_CHOICE + INCOTERMS)
-    transport_mode = _select(_("Mode of transport at the border"), BLANK_CHOICE + TRANSPORT_MODES)
-    exit_office = _text(_("Customs office of exit"), 17, **{"class": "font-monospace"})
+    declarant_id = text_field(_("Declarant ID (EORI)"), 17)
+    declarant_name = text_field(_("Declarant name"), 70)
+    importer_id = text_field(_("Importer ID (EORI)"), 17)
+    importer_name = text_field(_("Importer name"), 70)
+    importer_country = select_field(_("Importer country"), country_choices)
+    exporter_id = text_field(_("Exporter ID"), 17)
+    exporter_name = text_field(_("Exporter name"), 70)
+    exporter_country = select_field(_("Exporter country"), country_choices)
+    export_country = select_field(_("Country of export"), country_choices)
+    destination_country = select_field(_("Country of destination"), country_choices)
+    invoice_amount = decimal_field(_("Invoice amount"))
+    invoice_currency = select_field(_("Invoice currency"), currency_choices)
+    incoterm = select_field(_("Incoterm"), BLANK_CHOICE + INCOTERMS)
+    transport_mode = select_field(
+        _("Mode of transport at the border"), BLANK_CHOICE + TRANSPORT_MODES
+    )
+    exit_office = text_field(_("Customs office of exit"), 17, **{"class": "font-monospace"})
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -249,17 +84,17 @@ class DeclarationHeaderForm(PortalForm):
 class GoodsItemForm(PortalForm):
     """One goods item (WCO DM GovernmentAgencyGoodsItem)."""
 
-    hs_code = _text(
+    hs_code = text_field(
         _("HS code"), 12, inputmode="numeric", **{"class": "font-monospace", "size": "10"}
     )
-    description = _text(_("Description of goods"), 512)
-    origin_country = _select(_("Country of origin"), country_choices)
-    net_mass = _decimal(_("Net mass (kg)"))
-    gross_mass = _decimal(_("Gross mass (kg)"))
-    quantity = _decimal(_("Quantity"))
-    quantity_unit = _select(_("Unit"), QUANTITY_UNITS, initial="KGM")
-    customs_value = _decimal(_("Customs value"))
-    customs_value_currency = _select(_("Currency of the customs value"), currency_choices)
+    description = text_field(_("Description of goods"), 512)
+    origin_country = select_field(_("Country of origin"), country_choices)
+    net_mass = decimal_field(_("Net mass (kg)"))
+    gross_mass = decimal_field(_("Gross mass (kg)"))
+    quantity = decimal_field(_("Quantity"))
+    quantity_unit = select_field(_("Unit"), QUANTITY_UNITS, initial="KGM")
+    customs_value = decimal_field(_("Customs value"))
+    customs_value_currency = select_field(_("Currency of the customs value"), currency_choices)
 
 
 class BaseGoodsItemFormSet(forms.BaseFormSet):
@@ -282,6 +117,8 @@ GoodsItemFormSet = forms.formset_factory(
     absolute_max=999,
 )
 ITEMS_PREFIX = "items"
+
+Path = tuple[str | int, ...]
 
 
 # --- the mapping table ---------------------------------------------------------------------
@@ -676,199 +513,3 @@ class DeclarationEntry:
             pointer=issue.pointer if issue else "",
             code=issue.code if issue else "",
         )
-
-
-class InformationResponseForm(PortalForm):
-    """The trader's answer to an agency's request for information."""
-
-    message = forms.CharField(
-        label=_("Your answer to the agency"),
-        required=False,
-        max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
-
-
-# --- display -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class DisplayRow:
-    label: str
-    value: str
-
-
-def header_rows(document: dict[str, Any] | None) -> list[DisplayRow]:
-    """The declaration header as labelled values for reading (country and code names)."""
-    header, _items = document_initial(document)
-    form = DeclarationHeaderForm()
-    rows = []
-    for name, field in form.fields.items():
-        value = header.get(name, "")
-        if value and isinstance(field, forms.ChoiceField):
-            value = choice_label(field.choices, value)
-        rows.append(DisplayRow(str(field.label), value))
-    return rows
-
-
-def item_rows(document: dict[str, Any] | None) -> list[dict[str, str]]:
-    """The goods items of a (draft) document as form-field-named values for reading."""
-    _header, items = document_initial(document)
-    return items
-
-
-# --- WCO DM XML upload --------------------------------------------------------------------
-
-XML_FILE_FIELD = "xml_file"
-XML_ACCEPT = ".xml,application/xml,text/xml"
-UPLOAD_SUMMARY_ID = "upload-error-summary"
-
-
-def xml_size_limit() -> str:
-    """The size limit of a declaration file for people: "10 MB" (MB of 1024 × 1024 bytes)."""
-    return _("%(megabytes)s MB") % {"megabytes": MAX_XML_BYTES // (1024 * 1024)}
-
-
-class XmlUploadHandler(FileUploadHandler):
-    """Receives the one file of ``XmlUploadForm`` into memory and nothing else.
-
-    Django's default handlers would spool a file of any size to disk before the view sees
-    it. This one keeps at most ``MAX_XML_BYTES + 1`` bytes of the file (enough to know it
-    is too large), drops the rest as it arrives, and skips every other file in the request,
-    so one request costs at most about 10 MB of memory whatever is sent. The uploaded
-    file's ``size`` is what the browser sent; its content is cut at the limit, which is why
-    ``XmlUploadForm`` refuses an oversize file before anything reads it.
-    """
-
-    def __init__(self, request: HttpRequest | None = None) -> None:
-        super().__init__(request)
-        # Not ``self.file``: the multipart parser closes a handler's ``file`` when it
-        # skips a later file, which would close the one already kept.
-        self._buffer: BytesIO | None = None
-
-    def new_file(self, field_name: str, *args: Any, **kwargs: Any) -> None:
-        if field_name != XML_FILE_FIELD or self._buffer is not None:
-            raise SkipFile
-        super().new_file(field_name, *args, **kwargs)
-        self._buffer = BytesIO()
-
-    def receive_data_chunk(self, raw_data: bytes, start: int) -> None:
-        assert self._buffer is not None
-        room = MAX_XML_BYTES + 1 - self._buffer.tell()
-        if room > 0:
-            self._buffer.write(raw_data[:room])
-        return None  # consumed: no other handler sees the chunk
-
-    def file_complete(self, file_size: int) -> InMemoryUploadedFile:
-        assert self._buffer is not None
-        self._buffer.seek(0)
-        return InMemoryUploadedFile(
-            file=self._buffer,
-            field_name=self.field_name,
-            name=self.file_name,
-            content_type=self.content_type,
-            size=file_size,
-            charset=self.charset,
-            content_type_extra=self.content_type_extra,
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class UploadProblem:
-    """One line of the upload error summary: an ``Issue`` of the validation layer, or a
-    problem with the form itself (no file, too large), which has no code or pointer."""
-
-    message: str
-    severity: str = Severity.ERROR
-    code: str = ""
-    pointer: str = ""
-    path: str = ""
-
-    @property
-    def is_error(self) -> bool:
-        return self.severity == Severity.ERROR
-
-    @property
-    def severity_label(self) -> str:
-        return str(_("Error") if self.is_error else _("Warning"))
-
-
-class XmlUploadBoundField(PortalBoundField):
-    """Marks the file input invalid whenever the upload was refused (by the form or by the
-    validation layer) and ties it to the error summary above it, which lists why."""
-
-    def build_widget_attrs(self, attrs: dict[str, Any], widget: Any = None) -> dict[str, Any]:
-        attrs = super().build_widget_attrs(attrs, widget)
-        if self.form.problems():
-            attrs["aria-invalid"] = "true"
-            widget = widget or self.field.widget
-            css = attrs.get("class", widget.attrs.get("class", ""))
-            if "is-invalid" not in css.split():
-                attrs["class"] = f"{css} is-invalid".strip()
-            # The summary replaces the error text Django would put under the field.
-            attrs["aria-describedby"] = f"{UPLOAD_SUMMARY_ID} {self.auto_id}_helptext"
-        return attrs
-
-
-class XmlUploadForm(PortalForm):
-    """One WCO DEC-DMS 2 declaration as an XML file (upload with ``XmlUploadHandler``).
-
-    The form checks only that there is a file and that it is within the size limit; what
-    the bytes say is for ``services.declaration_submit_xml``, whose issues ``refuse`` adds.
-    """
-
-    bound_field_class = XmlUploadBoundField
-
-    xml_file = forms.FileField(
-        label=_("Declaration file (WCO DM XML)"),
-        # An empty file goes on to the validation layer, which says so as an issue.
-        allow_empty_file=True,
-        error_messages={"required": _("Choose an XML file to upload.")},
-        widget=forms.FileInput(attrs={"accept": XML_ACCEPT}),
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields[XML_FILE_FIELD].help_text = _(
-            "A WCO DEC-DMS 2 declaration: an XML file with a MetaData root, at most %(limit)s."
-        ) % {"limit": xml_size_limit()}
-        self.issues: list[Issue] = []
-
-    def clean_xml_file(self) -> InMemoryUploadedFile:
-        upload = self.cleaned_data[XML_FILE_FIELD]
-        # Decided on the size the browser sent, before anything reads the content.
-        if upload.size > MAX_XML_BYTES:
-            raise forms.ValidationError(
-                _("The file is larger than %(limit)s, the limit for a declaration file."),
-                code="too_large",
-                params={"limit": xml_size_limit()},
-            )
-        return upload
-
-    def xml_bytes(self) -> bytes:
-        """The file's bytes, as sent (after ``is_valid``): never decoded here, the XML
-        declaration says how."""
-        upload = self.cleaned_data[XML_FILE_FIELD]
-        upload.seek(0)
-        return upload.read(MAX_XML_BYTES + 1)
-
-    def refuse(self, issues: Iterable[Issue]) -> None:
-        """Record why the validation layer refused the file, for the summary."""
-        self.issues = list(issues)
-
-    def problems(self) -> list[UploadProblem]:
-        """Every problem, errors first then warnings, each group in the order found."""
-        lines = [
-            UploadProblem(message=str(error)) for errors in self.errors.values() for error in errors
-        ]
-        lines += [
-            UploadProblem(
-                message=str(issue.message),
-                severity=str(issue.severity),
-                code=str(issue.code),
-                pointer=issue.pointer,
-                path=issue.path,
-            )
-            for issue in self.issues
-        ]
-        return sorted(lines, key=lambda line: not line.is_error)

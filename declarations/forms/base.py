@@ -1,0 +1,70 @@
+"""Building blocks of the portal's forms: Bootstrap-marked bound fields and typed fields."""
+
+from typing import Any
+
+from django import forms
+from django.forms import BoundField
+
+# --- form building blocks -----------------------------------------------------------------
+
+
+class PortalBoundField(BoundField):
+    """Adds Bootstrap's ``is-invalid`` to inputs with errors (Django adds ``aria-invalid``
+    and ties the error list to the input with ``aria-describedby``)."""
+
+    def build_widget_attrs(self, attrs: dict[str, Any], widget: Any = None) -> dict[str, Any]:
+        attrs = super().build_widget_attrs(attrs, widget)
+        if self.errors:
+            widget = widget or self.field.widget
+            css = attrs.get("class", widget.attrs.get("class", ""))
+            attrs["class"] = f"{css} is-invalid".strip()
+        return attrs
+
+
+class PortalForm(forms.Form):
+    """A form styled for Bootstrap 5: ``form-select`` on selects, ``form-control`` on the
+    rest, and ``is-invalid`` on fields with errors."""
+
+    bound_field_class = PortalBoundField
+    # The datamodel says what is required; browsers must not block a draft.
+    use_required_attribute = False
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.RadioSelect):
+                css = ""
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            if css:
+                widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+def text_field(label: Any, max_length: int, **attrs: str) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=max_length,
+        widget=forms.TextInput(attrs={"autocomplete": "off", **attrs}),
+    )
+
+
+def decimal_field(label: Any, **kwargs: Any) -> forms.CharField:
+    # A CharField, not a DecimalField: the datamodel checks the number format and reports it
+    # with the WCO pointer like any other issue, so the trader sees every problem at once.
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+        **kwargs,
+    )
+
+
+def select_field(label: Any, choices: Any, **kwargs: Any) -> forms.ChoiceField:
+    return forms.ChoiceField(label=label, choices=choices, required=False, **kwargs)
