@@ -17,6 +17,14 @@ class Agency(models.Model):
     code = models.SlugField(_("code"), max_length=30, unique=True)
     name = models.CharField(_("name"), max_length=100)
     is_customs = models.BooleanField(_("customs authority"), default=False)
+    # The agency's service standard: a review task is due this many hours after it is
+    # queued, the clock stopped while the trader is asked for information (WTO TFA
+    # Art. 7.6: publish and measure average release times).
+    service_hours = models.PositiveIntegerField(
+        _("service time (hours)"),
+        default=24,
+        help_text=_("Hours an officer has to decide a review task once it is queued."),
+    )
 
     class Meta:
         verbose_name = _("agency")
@@ -34,6 +42,11 @@ class Officer(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="officer"
     )
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="officers")
+    is_supervisor = models.BooleanField(
+        _("supervisor"),
+        default=False,
+        help_text=_("Supervisors reassign their agency's tasks and are told of overdue ones."),
+    )
 
     class Meta:
         verbose_name = _("officer")
@@ -89,10 +102,34 @@ class RoutingRule(models.Model):
 
 
 class ReviewStatus(models.TextChoices):
+    """One agency's status on one declaration (``agencies.clearance.review_status``).
+
+    Open: ``pending`` (to decide), ``info_requested`` (the trader must answer; the service
+    clock stops). Decided, derived from the item outcomes: ``released``,
+    ``released_with_conditions``, ``partially_released``, ``refused``. ``closed``: nothing
+    left to decide (the declaration was rejected, or other agencies refused every item).
+    """
+
     PENDING = "pending", _("Pending review")
-    APPROVED = "approved", _("Approved")
-    REJECTED = "rejected", _("Rejected")
     INFO_REQUESTED = "info_requested", _("Information requested")
+    RELEASED = "released", _("Released")
+    RELEASED_WITH_CONDITIONS = "released_with_conditions", _("Released with conditions")
+    PARTIALLY_RELEASED = "partially_released", _("Partially released")
+    REFUSED = "refused", _("Refused")
+    CLOSED = "closed", _("Closed")
+
+
+# Tasks in these states still have something to decide and are in a queue.
+OPEN_REVIEW_STATUSES = (ReviewStatus.PENDING, ReviewStatus.INFO_REQUESTED)
+
+
+class ItemOutcomeKind(models.TextChoices):
+    """An agency's outcome for one goods item (US ACE PGA line dispositions; EU CHED
+    part III "acceptable for ... / not acceptable")."""
+
+    RELEASED = "released", _("Released")
+    RELEASED_WITH_CONDITIONS = "released_with_conditions", _("Released with conditions")
+    REFUSED = "refused", _("Refused")
 
 
 class ReviewMessageKind(models.TextChoices):
@@ -106,6 +143,9 @@ class ReviewTask(models.Model):
     """One agency's review of one declaration, covering the goods items routed to it.
 
     Unique per (declaration, agency): running the fan-out twice creates nothing new.
+    ``claimed_by``: the officer working on it (blank: in the shared queue). ``due_at``:
+    when the agency's service time runs out; ``None`` while the clock is stopped (the
+    trader is asked for information), the time left kept in ``time_left``.
     """
 
     declaration = models.ForeignKey(
@@ -114,7 +154,7 @@ class ReviewTask(models.Model):
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="review_tasks")
     items = models.ManyToManyField(GoodsItem, related_name="review_tasks")
     status = models.CharField(
-        _("status"), max_length=20, choices=ReviewStatus.choices, default=ReviewStatus.PENDING
+        _("status"), max_length=30, choices=ReviewStatus.choices, default=ReviewStatus.PENDING
     )
     reason = models.TextField(_("reason or message"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -122,6 +162,18 @@ class ReviewTask(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="claimed_reviews",
+        verbose_name=_("claimed by"),
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField(_("due"), null=True, blank=True, db_index=True)
+    time_left = models.DurationField(null=True, blank=True)
+    escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
     # The history events about this task: its agency's decisions and the trader's answers
     # to its information requests. A link rather than a match on ``StatusEvent.agency``:
     # one answer goes to every agency that asked (their names joined in one text), and an
@@ -139,3 +191,32 @@ class ReviewTask(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency} review of {self.declaration}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_REVIEW_STATUSES
+
+
+class ItemOutcome(models.Model):
+    """One agency's outcome for one goods item routed to it: ``condition`` is required for
+    ``released_with_conditions``, ``reason`` for ``refused`` (``agencies.services``)."""
+
+    task = models.ForeignKey(ReviewTask, on_delete=models.CASCADE, related_name="outcomes")
+    item = models.ForeignKey(GoodsItem, on_delete=models.CASCADE, related_name="outcomes")
+    outcome = models.CharField(_("outcome"), max_length=30, choices=ItemOutcomeKind.choices)
+    condition = models.TextField(_("condition"), blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    decided_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("item outcome")
+        verbose_name_plural = _("item outcomes")
+        constraints = [
+            models.UniqueConstraint(fields=["task", "item"], name="one_outcome_per_task_item")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item}: {self.outcome}"

@@ -5,9 +5,11 @@ Input serializers check only types and lengths; what a decision may be is decide
 """
 
 import copy
+from dataclasses import replace
 from typing import Any
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -16,8 +18,14 @@ from datamodel.issues import IssueCode
 from declarations.models import Declaration, GoodsItem
 from declarations.serializers import GoodsItemSerializer
 
-from .models import ReviewMessageKind, ReviewStatus, ReviewTask
-from .selectors import review_messages
+from .clearance import item_clearances
+from .inspections.models import Inspection, InspectionKind, InspectionResult, LaboratoryResult
+from .inspections.selectors import declaration_appointments, task_inspections
+from .models import ItemOutcomeKind, ReviewMessageKind, ReviewStatus, ReviewTask
+from .selectors import declaration_agencies, display_name, review_messages
+from .services.decisions import DECISIONS
+
+REVIEW_STATUS_HELP = " | ".join(ReviewStatus.values)
 
 # Free texts stay readable in a queue and in the history.
 MAX_TEXT = 4000
@@ -35,15 +43,30 @@ class TextField(serializers.CharField):
         return super().to_internal_value(data)
 
 
-class DecisionSerializer(serializers.Serializer):
-    """``{"decision": "approved" | "rejected" | "info_requested", "reason": "..."}``."""
+class ItemOutcomeInputSerializer(serializers.Serializer):
+    """One goods item's outcome in a ``decide`` decision."""
 
-    decision = serializers.ChoiceField(
-        choices=[
-            (c.value, c.label)
-            for c in (ReviewStatus.APPROVED, ReviewStatus.REJECTED, ReviewStatus.INFO_REQUESTED)
-        ]
+    sequence = serializers.IntegerField(
+        min_value=1, max_value=99999, help_text="The goods item's number (WCO DM 006)."
     )
+    outcome = serializers.ChoiceField(choices=ItemOutcomeKind.choices)
+    condition = TextField(
+        required=False,
+        allow_blank=True,
+        max_length=MAX_TEXT,
+        help_text="Required for released_with_conditions.",
+    )
+    reason = TextField(
+        required=False, allow_blank=True, max_length=MAX_TEXT, help_text="Required for refused."
+    )
+
+
+class DecisionSerializer(serializers.Serializer):
+    """``{"decision": "decide", "items": [...]}`` (one outcome per goods item), or the
+    shorthands ``approved`` (every item released), ``rejected`` (every item refused,
+    ``reason`` required), or ``info_requested`` (``reason``: what the trader must send)."""
+
+    decision = serializers.ChoiceField(choices=[(d, d) for d in DECISIONS])
     reason = TextField(
         required=False,
         allow_blank=True,
@@ -51,6 +74,80 @@ class DecisionSerializer(serializers.Serializer):
         trim_whitespace=True,
         help_text="Required to reject (the reason) or to request information (what to send).",
     )
+    items = ItemOutcomeInputSerializer(
+        many=True, required=False, max_length=9999, help_text="With decision=decide."
+    )
+
+
+class InspectionOrderSerializer(serializers.Serializer):
+    """``{"kind": "documentary" | "identity" | "physical", "sample": false}``."""
+
+    kind = serializers.ChoiceField(choices=InspectionKind.choices)
+    sample = serializers.BooleanField(
+        required=False, default=False, help_text="A sample is taken for a laboratory."
+    )
+
+
+class InspectionResultInputSerializer(serializers.Serializer):
+    """``{"result": ..., "laboratory_result": ..., "note": "..."}`` (result or laboratory)."""
+
+    result = serializers.ChoiceField(choices=InspectionResult.choices, required=False)
+    laboratory_result = serializers.ChoiceField(choices=LaboratoryResult.choices, required=False)
+    note = TextField(required=False, allow_blank=True, max_length=MAX_TEXT)
+
+
+class AssignSerializer(serializers.Serializer):
+    """``{"officer": "<username>"}``: an officer of the same agency."""
+
+    officer = TextField(max_length=150)
+
+
+class AppointmentSerializer(serializers.Serializer):
+    """One inspection appointment; ``agencies`` lists every agency taking part."""
+
+    id = serializers.IntegerField()
+    place = serializers.CharField(help_text="The location of goods (UCC DE 5/23).")
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+    agencies = serializers.ListField(child=serializers.CharField())
+    is_joint = serializers.BooleanField()
+
+
+class InspectionSerializer(serializers.ModelSerializer):
+    """A check the agency ordered, with its result (empty until recorded)."""
+
+    appointment = serializers.SerializerMethodField()
+    links = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Inspection
+        fields = [
+            "id",
+            "kind",
+            "sample",
+            "result",
+            "laboratory_result",
+            "note",
+            "ordered_at",
+            "result_at",
+            "appointment",
+            "links",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(AppointmentSerializer(allow_null=True))
+    def get_appointment(self, inspection: Inspection) -> dict[str, Any] | None:
+        if inspection.appointment_id is None:
+            return None
+        declaration = inspection.task.declaration
+        for view in declaration_appointments(declaration):
+            if view.id == inspection.appointment_id:
+                return AppointmentSerializer(view).data
+        return None
+
+    @extend_schema_field(serializers.DictField(child=serializers.CharField()))
+    def get_links(self, inspection: Inspection) -> dict[str, str]:
+        return {"result": _url(self.context, "inspection-result", inspection.pk)}
 
 
 class TraderResponseSerializer(serializers.Serializer):
@@ -80,16 +177,33 @@ class DeclarationHeaderSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+def _url(context: dict[str, Any], name: str, pk: int) -> str:
+    request = context.get("request")
+    path = reverse(f"api:{name}", kwargs={"pk": pk})
+    return request.build_absolute_uri(path) if request is not None else path
+
+
 class ReviewLinksSerializer(serializers.Serializer):
     self = serializers.CharField()
     decision = serializers.CharField()
+    claim = serializers.CharField()
+    release = serializers.CharField()
+    assign = serializers.CharField()
+    inspections = serializers.CharField()
 
 
 class ReviewSerializer(serializers.ModelSerializer):
-    """A review task of the officer's agency, with the declaration's header."""
+    """A review task of the officer's agency, with the declaration's header, who holds it
+    and its service deadline (``due_at``; empty while the trader is asked, the clock
+    stopped; ``overdue``: pending past it)."""
 
     agency = serializers.CharField(source="agency.code")
     declaration = DeclarationHeaderSerializer()
+    claimed_by = serializers.SerializerMethodField(
+        help_text="Username of the officer working on it; null: in the shared queue."
+    )
+    claimed_by_name = serializers.SerializerMethodField()
+    overdue = serializers.SerializerMethodField()
     links = serializers.SerializerMethodField()
 
     class Meta:
@@ -100,21 +214,72 @@ class ReviewSerializer(serializers.ModelSerializer):
             "status",
             "reason",
             "created_at",
+            "due_at",
+            "overdue",
+            "escalated_at",
+            "claimed_by",
+            "claimed_by_name",
+            "claimed_at",
             "decided_at",
             "declaration",
             "links",
         ]
         read_only_fields = fields
 
+    def get_claimed_by(self, task: ReviewTask) -> str | None:
+        return task.claimed_by.get_username() if task.claimed_by_id else None
+
+    def get_claimed_by_name(self, task: ReviewTask) -> str:
+        return display_name(task.claimed_by) if task.claimed_by_id else ""
+
+    def get_overdue(self, task: ReviewTask) -> bool:
+        overdue = getattr(task, "overdue", None)
+        if overdue is None:
+            overdue = bool(
+                task.status == "pending" and task.due_at and task.due_at < timezone.now()
+            )
+        return bool(overdue)
+
     @extend_schema_field(ReviewLinksSerializer)
     def get_links(self, task: ReviewTask) -> dict[str, str]:
-        request = self.context.get("request")
+        names = {
+            "self": "review-detail",
+            "decision": "review-decision",
+            "claim": "review-claim",
+            "release": "review-release",
+            "assign": "review-assign",
+            "inspections": "review-inspections",
+        }
+        return {key: _url(self.context, name, task.pk) for key, name in names.items()}
 
-        def url(name: str) -> str:
-            path = reverse(f"api:{name}", kwargs={"pk": task.pk})
-            return request.build_absolute_uri(path) if request is not None else path
 
-        return {"self": url("review-detail"), "decision": url("review-decision")}
+class ItemOutcomeSerializer(serializers.Serializer):
+    """One agency's outcome for one goods item."""
+
+    sequence = serializers.IntegerField()
+    outcome = serializers.ChoiceField(choices=ItemOutcomeKind.choices)
+    condition = serializers.CharField(allow_blank=True)
+    reason = serializers.CharField(allow_blank=True)
+
+
+class AgencyClearanceSerializer(serializers.Serializer):
+    """One agency's review of a declaration: status, message, outcome per goods item."""
+
+    agency = serializers.CharField(source="code", help_text="Agency code.")
+    agency_name = serializers.CharField(source="name")
+    status = serializers.CharField(help_text=REVIEW_STATUS_HELP)
+    reason = serializers.CharField(
+        help_text="The information asked for, a refusal's reason, or why the task closed."
+    )
+    decided_at = serializers.DateTimeField(allow_null=True)
+    items = serializers.SerializerMethodField()
+
+    @extend_schema_field(ItemOutcomeSerializer(many=True))
+    def get_items(self, agency: Any) -> list[dict[str, Any]]:
+        return [
+            {"sequence": seq, "outcome": outcome, "condition": condition, "reason": reason}
+            for seq, outcome, condition, reason in agency.items
+        ]
 
 
 class ReviewMessageSerializer(serializers.Serializer):
@@ -143,10 +308,46 @@ class ReviewDetailSerializer(ReviewSerializer):
     items = serializers.SerializerMethodField()
     document = serializers.SerializerMethodField()
     messages = serializers.SerializerMethodField()
+    outcomes = serializers.SerializerMethodField(
+        help_text="This agency's outcome per goods item (empty until decided)."
+    )
+    agencies = serializers.SerializerMethodField(
+        help_text="Every agency's review of the declaration (read-only coordination), "
+        "with outcomes only for the goods items routed to this agency."
+    )
+    inspections = serializers.SerializerMethodField()
 
     class Meta(ReviewSerializer.Meta):
-        fields = [*ReviewSerializer.Meta.fields, "items", "document", "messages"]
+        fields = [
+            *ReviewSerializer.Meta.fields,
+            "items",
+            "document",
+            "messages",
+            "outcomes",
+            "agencies",
+            "inspections",
+        ]
         read_only_fields = fields
+
+    def _agencies(self, task: ReviewTask) -> list[Any]:
+        routed = {item.sequence for item in self._items(task)}
+        return [
+            replace(agency, items=tuple(i for i in agency.items if i[0] in routed))
+            for agency in declaration_agencies(task.declaration)
+        ]
+
+    @extend_schema_field(ItemOutcomeSerializer(many=True))
+    def get_outcomes(self, task: ReviewTask) -> list[dict[str, Any]]:
+        own = next((a for a in self._agencies(task) if a.code == task.agency.code), None)
+        return AgencyClearanceSerializer(own).data["items"] if own else []
+
+    @extend_schema_field(AgencyClearanceSerializer(many=True))
+    def get_agencies(self, task: ReviewTask) -> list[dict[str, Any]]:
+        return AgencyClearanceSerializer(self._agencies(task), many=True).data
+
+    @extend_schema_field(InspectionSerializer(many=True))
+    def get_inspections(self, task: ReviewTask) -> list[dict[str, Any]]:
+        return InspectionSerializer(task_inspections(task), many=True, context=self.context).data
 
     @extend_schema_field(ReviewMessageSerializer(many=True))
     def get_messages(self, task: ReviewTask) -> list[dict[str, Any]]:
@@ -182,3 +383,60 @@ def routed_document(document: dict[str, Any], sequences: set[int]) -> dict[str, 
             item for item in shipment["GovernmentAgencyGoodsItem"] if _sequence(item) in sequences
         ]
     return shown
+
+
+class ItemClearanceSerializer(serializers.Serializer):
+    """One goods item's merged status and each agency's outcome and condition on it."""
+
+    sequence = serializers.IntegerField()
+    status = serializers.CharField(help_text="open | released | released_with_conditions | refused")
+    agencies = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.ListField(child=serializers.DictField()))
+    def get_agencies(self, item: Any) -> list[dict[str, Any]]:
+        return [
+            {"agency": name, "outcome": outcome, "condition": condition, "reason": reason}
+            for name, (outcome, condition, reason) in item.agencies.items()
+        ]
+
+
+class ClearanceStatusSerializer(serializers.ModelSerializer):
+    """The trader's view of the clearance: the merged status, each agency's status and
+    outcome per goods item, each item's merged status, and the inspection appointments
+    (one per joint inspection, however many agencies take part)."""
+
+    agencies = serializers.SerializerMethodField()
+    items = serializers.SerializerMethodField()
+    inspection_appointments = serializers.SerializerMethodField()
+    review_tasks_queued = serializers.SerializerMethodField(
+        help_text="True once every agency concerned has its review task (fan-out done)."
+    )
+
+    class Meta:
+        model = Declaration
+        fields = [
+            "id",
+            "status",
+            "agencies",
+            "items",
+            "inspection_appointments",
+            "submitted_at",
+            "routed_at",
+            "review_tasks_queued",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(AgencyClearanceSerializer(many=True))
+    def get_agencies(self, declaration: Declaration) -> list[dict[str, Any]]:
+        return AgencyClearanceSerializer(declaration_agencies(declaration), many=True).data
+
+    @extend_schema_field(ItemClearanceSerializer(many=True))
+    def get_items(self, declaration: Declaration) -> list[dict[str, Any]]:
+        return ItemClearanceSerializer(item_clearances(declaration), many=True).data
+
+    @extend_schema_field(AppointmentSerializer(many=True))
+    def get_inspection_appointments(self, declaration: Declaration) -> list[dict[str, Any]]:
+        return AppointmentSerializer(declaration_appointments(declaration), many=True).data
+
+    def get_review_tasks_queued(self, declaration: Declaration) -> bool:
+        return declaration.routed_at is not None

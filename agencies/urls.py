@@ -2,12 +2,18 @@
 
 from django.urls import path
 
-from . import views
+from .views import queue, review, trader
 
 app_name = "agencies"
 urlpatterns = [
-    path("", views.queue, name="queue"),
-    path("decided/", views.decided, name="decided"),
-    path("reviews/<int:pk>/", views.review_detail, name="review"),
-    path("declarations/<int:pk>/respond/", views.respond, name="respond"),
+    path("", queue.queue, name="queue"),
+    path("next/", queue.review_next, name="next"),
+    path("decided/", queue.decided, name="decided"),
+    path("reviews/<int:pk>/", review.review_detail, name="review"),
+    path("reviews/<int:pk>/claim/", review.review_claim, name="claim"),
+    path("reviews/<int:pk>/release/", review.review_release, name="release"),
+    path("reviews/<int:pk>/assign/", review.review_assign, name="assign"),
+    path("reviews/<int:pk>/inspections/", review.review_inspect, name="inspect"),
+    path("inspections/<int:pk>/result/", review.inspection_result, name="inspection_result"),
+    path("declarations/<int:pk>/respond/", trader.respond, name="respond"),
 ]

@@ -48,12 +48,19 @@ class ClearanceStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
     UNDER_REVIEW = "under_review", _("Under review")
     AWAITING_TRADER = "awaiting_trader", _("Awaiting trader")
+    INSPECTION = "inspection", _("Inspection")
     CLEARED = "cleared", _("Cleared")
+    CLEARED_WITH_CONDITIONS = "cleared_with_conditions", _("Cleared with conditions")
+    PARTIALLY_RELEASED = "partially_released", _("Partially released")
     REJECTED = "rejected", _("Rejected")
 
 
 # Declarations in these states still take agency decisions and trader responses.
-OPEN_STATUSES = (ClearanceStatus.UNDER_REVIEW, ClearanceStatus.AWAITING_TRADER)
+OPEN_STATUSES = (
+    ClearanceStatus.UNDER_REVIEW,
+    ClearanceStatus.AWAITING_TRADER,
+    ClearanceStatus.INSPECTION,
+)
 
 
 class DeclarationType(models.TextChoices):
@@ -84,7 +91,7 @@ class Declaration(models.Model):
     )
     status = models.CharField(
         _("clearance status"),
-        max_length=20,
+        max_length=30,
         choices=ClearanceStatus.choices,
         default=ClearanceStatus.DRAFT,
         db_index=True,
@@ -163,16 +170,25 @@ class StatusEvent(models.Model):
         AGENCY_DECISION = "agency_decision", _("Agency decision")
         TRADER_RESPONSE = "trader_response", _("Trader response")
         STATUS_CHANGED = "status_changed", _("Status changed")
+        REVIEW_CLAIMED = "review_claimed", _("Review claimed")
+        REVIEW_RELEASED = "review_released", _("Review returned to the queue")
+        REVIEW_ASSIGNED = "review_assigned", _("Review assigned")
+        REVIEW_ESCALATED = "review_escalated", _("Review overdue, escalated")
+        REVIEW_CLOSED = "review_closed", _("Review closed")
+        INSPECTION_ORDERED = "inspection_ordered", _("Inspection ordered")
+        INSPECTION_RESULT = "inspection_result", _("Inspection result")
 
     declaration = models.ForeignKey(Declaration, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    agency = models.CharField(max_length=100, blank=True)
-    from_status = models.CharField(max_length=20, blank=True)
-    to_status = models.CharField(max_length=20, blank=True)
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    # Agency names as they were (one, or every agency an answer went to): a text column,
+    # so a long list of names always fits.
+    agency = models.TextField(blank=True)
+    from_status = models.CharField(max_length=30, blank=True)
+    to_status = models.CharField(max_length=30, blank=True)
     message = models.TextField(blank=True)
 
     class Meta:

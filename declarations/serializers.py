@@ -16,7 +16,10 @@ from .models import Declaration, GoodsItem, StatusEvent
 
 # Values of ``agencies.models.ReviewStatus``; spelled out because declarations must not
 # import agencies (imports point from agencies to declarations).
-REVIEW_STATUS_HELP = "pending | approved | rejected | info_requested"
+REVIEW_STATUS_HELP = (
+    "pending | info_requested | released | released_with_conditions | partially_released "
+    "| refused | closed"
+)
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -181,24 +184,3 @@ class DeclarationDetailSerializer(DeclarationSerializer):
 def agency_reviews(declaration: Declaration) -> Any:
     """The declaration's review tasks with their agencies, in agency name order."""
     return declaration.review_tasks.select_related("agency").order_by("agency__name")
-
-
-class DeclarationStatusSerializer(serializers.ModelSerializer):
-    """The compact clearance status of a declaration."""
-
-    agencies = serializers.SerializerMethodField()
-    review_tasks_queued = serializers.SerializerMethodField(
-        help_text="True once every agency concerned has its review task (fan-out done)."
-    )
-
-    class Meta:
-        model = Declaration
-        fields = ["id", "status", "agencies", "submitted_at", "routed_at", "review_tasks_queued"]
-        read_only_fields = fields
-
-    @extend_schema_field(AgencyReviewSerializer(many=True))
-    def get_agencies(self, declaration: Declaration) -> list[dict[str, Any]]:
-        return AgencyReviewSerializer(agency_reviews(declaration), many=True).data
-
-    def get_review_tasks_queued(self, declaration: Declaration) -> bool:
-        return declaration.routed_at is not None

@@ -1,13 +1,16 @@
 """The REST API, mounted under ``/api/v1/`` (namespace ``api``).
 
 Declarations for traders live in ``declarations.api.declarations``; review tasks for
-officers and the trader's answer to an information request in ``agencies.api``. The OpenAPI
+officers, inspections, the clearance status and the trader's answer to an information
+request in ``agencies.api``. The OpenAPI
 schema is at ``/api/schema/`` and its Swagger UI at ``/api/docs/`` (see ``singlewindow.urls``).
 """
 
 from django.urls import path, re_path
 
-from agencies import api as agencies_api
+from agencies.api import inspections as inspections_api
+from agencies.api import reviews as reviews_api
+from agencies.api import trader as trader_api
 from declarations.api import auth as auth_api
 from declarations.api import declarations as declarations_api
 
@@ -37,20 +40,40 @@ urlpatterns = [
     ),
     path(
         "declarations/<int:pk>/status/",
-        declarations_api.DeclarationStatusView.as_view(),
+        trader_api.DeclarationStatusView.as_view(),
         name="declaration-status",
     ),
     path(
         "declarations/<int:pk>/response/",
-        agencies_api.DeclarationResponseView.as_view(),
+        trader_api.DeclarationResponseView.as_view(),
         name="declaration-response",
     ),
-    path("reviews/", agencies_api.ReviewCollectionView.as_view(), name="review-list"),
-    path("reviews/<int:pk>/", agencies_api.ReviewDetailView.as_view(), name="review-detail"),
+    path("reviews/", reviews_api.ReviewCollectionView.as_view(), name="review-list"),
+    path("reviews/next/", reviews_api.ReviewNextView.as_view(), name="review-next"),
+    path("reviews/<int:pk>/", reviews_api.ReviewDetailView.as_view(), name="review-detail"),
     path(
         "reviews/<int:pk>/decision/",
-        agencies_api.ReviewDecisionView.as_view(),
+        reviews_api.ReviewDecisionView.as_view(),
         name="review-decision",
+    ),
+    path("reviews/<int:pk>/claim/", reviews_api.ReviewClaimView.as_view(), name="review-claim"),
+    path(
+        "reviews/<int:pk>/release/",
+        reviews_api.ReviewReleaseView.as_view(),
+        name="review-release",
+    ),
+    path(
+        "reviews/<int:pk>/assign/", reviews_api.ReviewAssignView.as_view(), name="review-assign"
+    ),
+    path(
+        "reviews/<int:pk>/inspections/",
+        inspections_api.InspectionOrderView.as_view(),
+        name="review-inspections",
+    ),
+    path(
+        "inspections/<int:pk>/result/",
+        inspections_api.InspectionResultView.as_view(),
+        name="inspection-result",
     ),
     # Anything else under the API: a 404 in the API's error shape, not an HTML page.
     re_path(r"^.*$", auth_api.api_not_found, name="not-found"),

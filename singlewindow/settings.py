@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "datamodel",
     "declarations",
     "agencies",
+    "agencies.inspections",
 ]
 
 MIDDLEWARE = [
@@ -207,5 +208,9 @@ SPECTACULAR_SETTINGS |= {
     "ENUM_NAME_OVERRIDES": {
         "ClearanceStatusEnum": "declarations.models.ClearanceStatus",
         "ReviewStatusEnum": "agencies.models.ReviewStatus",
+        "ItemOutcomeEnum": "agencies.models.ItemOutcomeKind",
+        "InspectionKindEnum": "agencies.inspections.models.InspectionKind",
+        "InspectionResultEnum": "agencies.inspections.models.InspectionResult",
+        "LaboratoryResultEnum": "agencies.inspections.models.LaboratoryResult",
     },
 }

@@ -14,7 +14,7 @@ everyone else gets 403):
 - ``PUT  declarations/{id}/``         replace the document of a draft
 - ``POST declarations/{id}/submit/``  validate and lodge a stored draft -> 201, answered
   as ``POST declarations/`` is
-- ``GET  declarations/{id}/status/``  the compact clearance status
+- ``GET  declarations/{id}/status/``  the clearance status (served by ``agencies.api.trader``)
 - ``POST auth/token/``                exchange username + password for an API token
 
 Every error answer, here and in ``agencies.api``, is JSON of one shape (see
@@ -45,7 +45,6 @@ from ..serializers import (
     DeclarationDetailSerializer,
     DeclarationListSerializer,
     DeclarationSerializer,
-    DeclarationStatusSerializer,
     ErrorsSerializer,
     declaration_links,
 )
@@ -272,14 +271,3 @@ class DraftSubmitView(TraderApiView):
         if draft.status != ClearanceStatus.DRAFT:
             raise NotEditable()
         return _created(request, submit_document(self.trader(), draft.document, draft))
-
-
-class DeclarationStatusView(TraderApiView):
-    @extend_schema(
-        operation_id="declarations_status",
-        summary="The clearance status and each agency's review",
-        responses={200: DeclarationStatusSerializer, **ERROR_RESPONSES, **NOT_FOUND},
-    )
-    def get(self, request: Request, pk: int) -> Response:
-        declaration = access_declaration(request.user, pk)
-        return Response(DeclarationStatusSerializer(declaration).data)

@@ -83,6 +83,17 @@ class NotEditable(exceptions.APIException):
     default_detail = "This declaration has been submitted and can no longer be changed."
 
 
+class Conflict(exceptions.APIException):
+    """The request conflicts with the current state (HTTP 409): ``code`` names the
+    conflict (``already_decided``, ``claimed_by_other``, ``declaration_closed``, ...)."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+
+    def __init__(self, message: str, code: str = "conflict"):
+        super().__init__(detail=message, code=code)
+
+
 def _flatten(detail: Any, parts: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple, Any]]:
     """``(path parts, ErrorDetail)`` for every message of a DRF error detail."""
     if isinstance(detail, Mapping):

@@ -5,8 +5,11 @@ from io import StringIO
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 from pytest_django.fixtures import Settings
 
+from agencies.inspections.models import InspectionAppointment
+from agencies.inspections.services import openings_saved
 from agencies.management.commands.seed_demo import DEFAULT_DEMO_PASSWORD
 from agencies.models import Agency, Officer, ReviewTask, RoutingRule
 from declarations.models import ClearanceStatus, Declaration
@@ -53,13 +56,28 @@ def test_seed_demo_creates_the_demo_and_is_idempotent(settings: Settings) -> Non
         "standards": 2,
     }
     assert Agency.objects.get(is_customs=True).code == "customs"
-    # And the demo declarations: two lodged and routed (eager Celery), one draft
+    # And the demo declarations: one in each merged state, a draft, an overdue task and a
+    # joint inspection, all reached through the services
     statuses = dict(Declaration.objects.values_list("lrn", "status"))
     assert statuses == {
         "DEMO-2026-000001": ClearanceStatus.UNDER_REVIEW,
         "DEMO-2026-000002": ClearanceStatus.UNDER_REVIEW,
         "DEMO-2026-000003": ClearanceStatus.DRAFT,
+        "DEMO-2026-000010": ClearanceStatus.CLEARED,
+        "DEMO-2026-000011": ClearanceStatus.PARTIALLY_RELEASED,
+        "DEMO-2026-000012": ClearanceStatus.CLEARED_WITH_CONDITIONS,
+        "DEMO-2026-000013": ClearanceStatus.REJECTED,
+        "DEMO-2026-000014": ClearanceStatus.AWAITING_TRADER,
+        "DEMO-2026-000015": ClearanceStatus.INSPECTION,
+        "DEMO-2026-000016": ClearanceStatus.UNDER_REVIEW,
     }
+    assert set(ClearanceStatus.values) - {"submitted"} <= set(statuses.values())
+    overdue = ReviewTask.objects.filter(due_at__lt=timezone.now(), status="pending")
+    assert list(overdue.values_list("declaration__lrn", flat=True)) == ["DEMO-2026-000016"]
+    [appointment] = InspectionAppointment.objects.all()
+    assert appointment.declaration.lrn == "DEMO-2026-000015"
+    assert openings_saved() == 1
+    assert Officer.objects.get(user__username="supervisor.customs").is_supervisor
     coffee_and_medicaments = ReviewTask.objects.filter(declaration__lrn="DEMO-2026-000001")
     assert sorted(coffee_and_medicaments.values_list("agency__code", flat=True)) == [
         "customs",

@@ -58,7 +58,7 @@ def test_approvals_and_rejections_are_not_messages(
     coffee_declaration: Declaration, officer_customs: Officer
 ) -> None:
     task = review_of(coffee_declaration, officer_customs.agency)
-    review_decide(user=officer_customs.user, review_id=task.pk, decision=ReviewStatus.APPROVED)
+    review_decide(user=officer_customs.user, review_id=task.pk, decision="approved")
 
     assert review_messages(task) == []
 

@@ -53,16 +53,33 @@ def test_queue_is_paged_oldest_first(
     declarations = [make_routed_declaration(trader_a, [COFFEE]) for _ in range(51)]
     client = logged_in(officer_customs.user)
 
-    # When the officer opens the queue, its second page, and a page that is not a number
+    # When the officer opens the queue, its next page, and a page anchor that is not a number
     first = client.get(QUEUE)
-    second = client.get(QUEUE, {"page": "2"})
-    bad = client.get(QUEUE, {"page": "abc"})
+    second = client.get(QUEUE + "?" + first.context["next_query"])
+    bad = client.get(QUEUE, {"after": "abc"})
 
-    # Then 50 are on the first page, the 51st (newest) on the second, with links between
+    # Then 50 are on the first page, the 51st (newest) on the next, with links between
     assert [t.declaration_id for t in first.context["tasks"]] == [d.pk for d in declarations[:50]]
     assert [t.declaration_id for t in second.context["tasks"]] == [declarations[50].pk]
-    assert 'rel="next"' in first.content.decode() and 'rel="prev"' in second.content.decode()
-    assert bad.status_code == 200 and bad.context["tasks"].number == 1
+    assert 'rel="next"' in first.content.decode() and "First page" in second.content.decode()
+    assert bad.status_code == 200 and len(bad.context["tasks"]) == 50
+
+
+def test_queue_pages_skip_nothing_while_tasks_are_decided(
+    trader_a: Trader, officer_customs: Officer, make_routed_declaration: MakeDeclaration
+) -> None:
+    # Given 60 open tasks and the first page read
+    declarations = [make_routed_declaration(trader_a, [COFFEE]) for _ in range(60)]
+    client = logged_in(officer_customs.user)
+    first = client.get(QUEUE)
+
+    # When the officer decides five tasks of that page, then reads the next page
+    for task in list(first.context["tasks"])[:5]:
+        review_decide(user=officer_customs.user, review_id=task.pk, decision="approved")
+    second = client.get(QUEUE + "?" + first.context["next_query"])
+
+    # Then the next page starts right after the first: no task skipped or repeated
+    assert [t.declaration_id for t in second.context["tasks"]] == [d.pk for d in declarations[50:]]
 
 
 def test_queue_counts_the_goods_items_routed_to_customs(
@@ -166,7 +183,7 @@ def test_reject_without_reason_is_shown_at_the_reason_field(
     assert response.status_code == 422
     assert 'id="id_reason_error"' in html
     assert 'aria-invalid="true"' in html
-    assert "Give the reason for the rejection." in html
+    assert "Give the reason for the refusal." in html
     task.refresh_from_db()
     assert task.status == ReviewStatus.PENDING
 
@@ -179,8 +196,11 @@ def test_no_decision_chosen_is_shown_at_the_decision(
 
     response = logged_in(officer_customs.user).post(reverse("agencies:review", args=[task.pk]))
 
+    # The goods item without an outcome is named at its outcome field
     assert response.status_code == 422
-    assert 'id="id_decision_error"' in response.content.decode()
+    html = response.content.decode()
+    assert 'id="id_outcome_1_error"' in html
+    assert "Give an outcome for this goods item." in html
 
 
 def test_reject_with_reason_rejects_the_declaration(
@@ -342,8 +362,8 @@ def test_the_review_page_shows_the_request_and_the_trader_answer(
     assert "officer.planthealth" in thread[:question]
     assert trader_a.company.name in thread[question:reply]
     assert "trader.a" in thread[question:reply]
-    # And not the question customs asked
-    assert "Which port of entry?" not in html
+    # And not the question customs asked (other agencies' work shows only in its own panel)
+    assert "Which port of entry?" not in thread[: thread.index('id="items-title"')]
     assert [m.kind for m in response.context["thread"]] == [
         "information_request",
         "trader_answer",

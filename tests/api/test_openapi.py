@@ -26,6 +26,12 @@ OPERATIONS = {
     ("/api/v1/reviews/", "get"),
     ("/api/v1/reviews/{id}/", "get"),
     ("/api/v1/reviews/{id}/decision/", "post"),
+    ("/api/v1/reviews/next/", "post"),
+    ("/api/v1/reviews/{id}/claim/", "post"),
+    ("/api/v1/reviews/{id}/release/", "post"),
+    ("/api/v1/reviews/{id}/assign/", "post"),
+    ("/api/v1/reviews/{id}/inspections/", "post"),
+    ("/api/v1/inspections/{id}/result/", "post"),
 }
 
 
@@ -92,7 +98,7 @@ def test_request_and_response_shapes_are_shown(schema: dict[str, Any]) -> None:
     decision = components[request_ref.rsplit("/", 1)[1]]
     assert decision["required"] == ["decision"]
     enum_ref = decision["properties"]["decision"]["$ref"].rsplit("/", 1)[1]
-    assert components[enum_ref]["enum"] == ["approved", "rejected", "info_requested"]
+    assert components[enum_ref]["enum"] == ["decide", "approved", "rejected", "info_requested"]
     # Paginated lists
     listed = paths["/api/v1/declarations/"]["get"]["responses"]["200"]["content"]
     page = components[listed["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]]

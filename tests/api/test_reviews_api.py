@@ -93,7 +93,7 @@ def test_the_queue_filters_by_review_status(
     decide(client, review_of(approved, officer_customs.agency), "approved")
 
     approved_ids = [
-        r["declaration"]["id"] for r in client.get(REVIEWS + "?status=approved").json()["results"]
+        r["declaration"]["id"] for r in client.get(REVIEWS + "?status=released").json()["results"]
     ]
     pending_ids = [
         r["declaration"]["id"] for r in client.get(REVIEWS + "?status=pending").json()["results"]
@@ -108,7 +108,7 @@ def test_review_pages_are_bounded(
 ) -> None:
     make_routed_declaration(trader_a, [COFFEE])
 
-    response = api_as(officer_customs.user).get(f"{REVIEWS}?limit={10**30}&offset=0")
+    response = api_as(officer_customs.user).get(f"{REVIEWS}?limit={10**30}&after={10**30}")
 
     assert response.status_code == 200
     assert response.json()["count"] == 1
@@ -128,11 +128,11 @@ def test_an_unknown_status_filter_is_refused(api_as: ApiAs, officer_customs: Off
         ("?limit=-1", [("min_value", "limit", "?limit")]),
         ("?limit=abc", [("invalid", "limit", "?limit")]),
         ("?limit=0", [("min_value", "limit", "?limit")]),
-        ("?offset=abc", [("invalid", "offset", "?offset")]),
-        ("?offset=-5", [("min_value", "offset", "?offset")]),
+        ("?after=abc", [("invalid", "after", "?after")]),
+        ("?after=-5", [("min_value", "after", "?after")]),
         (
-            "?limit=x&offset=-1",
-            [("invalid", "limit", "?limit"), ("min_value", "offset", "?offset")],
+            "?after=x&limit=-1",
+            [("invalid", "after", "?after"), ("min_value", "limit", "?limit")],
         ),
     ],
 )
@@ -192,7 +192,7 @@ def test_every_agency_approving_clears_the_declaration(
         officer = officers[code]
         response = decide(api_as(officer.user), review_of(declaration, officer.agency), "approved")
         assert response.status_code == 200, response.content
-        assert response.json()["status"] == "approved"
+        assert response.json()["status"] == "released"
     assert status_seen_by(trader, declaration)["status"] == "under_review"
 
     # When medicines approves too
@@ -203,11 +203,12 @@ def test_every_agency_approving_clears_the_declaration(
     assert response.json()["declaration"]["status"] == "cleared"
     status = status_seen_by(trader, declaration)
     assert status["status"] == "cleared"
-    assert {a["status"] for a in status["agencies"]} == {"approved"}
+    assert {a["status"] for a in status["agencies"]} == {"released"}
+    assert {i["status"] for i in status["items"]} == {"released"}
     assert all(a["decided_at"] for a in status["agencies"])
 
 
-def test_one_rejection_rejects_the_declaration_and_the_trader_reads_why(
+def test_a_refusal_refuses_the_agencys_items_and_the_trader_reads_why(
     api_as: ApiAs,
     trader_a: Trader,
     coffee_and_medicaments: Declaration,
@@ -218,18 +219,21 @@ def test_one_rejection_rejects_the_declaration_and_the_trader_reads_why(
 
     response = decide(api_as(officer.user), task, "rejected", "No marketing authorisation.")
 
+    # Medicines refuses its item (the paracetamol); the coffee is still under review
     assert response.status_code == 200, response.content
     detail = api_as(trader_a.user).get(url("declaration-detail", coffee_and_medicaments.pk))
     body = detail.json()
-    assert body["status"] == "rejected"
+    assert body["status"] == "under_review"
     medicines = next(a for a in body["agencies"] if a["agency"] == "medicines")
     assert medicines == {
         "agency": "medicines",
         "agency_name": officer.agency.name,
-        "status": "rejected",
+        "status": "refused",
         "reason": "No marketing authorisation.",
         "decided_at": medicines["decided_at"],
     }
+    status = status_seen_by(api_as(trader_a.user), coffee_and_medicaments)
+    assert [(i["sequence"], i["status"]) for i in status["items"]] == [(1, "open"), (2, "refused")]
     assert any(
         e["kind"] == "agency_decision" and e["message"] == "No marketing authorisation."
         for e in body["history"]
@@ -406,34 +410,38 @@ def test_a_task_is_decided_once(
     task = review_of(coffee_and_medicaments, officer_customs.agency)
     assert decide(client, task, "approved").status_code == 200
 
-    errors = errors_of(decide(client, task, "rejected", "Changed my mind."), 400)
+    errors = errors_of(decide(client, task, "rejected", "Changed my mind."), 409)
 
-    assert [(e["code"], e["pointer"], e["path"]) for e in errors] == [
-        ("decision_invalid", "", "/decision")
-    ]
+    assert [(e["code"], e["pointer"], e["path"]) for e in errors] == [("already_decided", "", "")]
+    assert "released" in errors[0]["message"]
     task.refresh_from_db()
-    assert task.status == ReviewStatus.APPROVED
+    assert task.status == ReviewStatus.RELEASED
 
 
 def test_no_decision_on_a_rejected_declaration(
     api_as: ApiAs, coffee_and_medicaments: Declaration, officers: dict[str, Officer]
 ) -> None:
+    # Given customs refused every item: the declaration is rejected
     medicines, customs = officers["medicines"], officers["customs"]
     decide(
-        api_as(medicines.user),
-        review_of(coffee_and_medicaments, medicines.agency),
+        api_as(customs.user),
+        review_of(coffee_and_medicaments, customs.agency),
         "rejected",
-        "No licence.",
+        "Smuggling suspected.",
     )
 
+    # When medicines tries to release its item
     response = decide(
-        api_as(customs.user), review_of(coffee_and_medicaments, customs.agency), "approved"
+        api_as(medicines.user), review_of(coffee_and_medicaments, medicines.agency), "approved"
     )
 
-    errors = errors_of(response, 400)
+    # Then it is a conflict with the reason, and the medicines task was closed
+    errors = errors_of(response, 409)
     assert [(e["code"], e["pointer"], e["path"]) for e in errors] == [
-        ("decision_invalid", "", "/decision")
+        ("declaration_closed", "", "")
     ]
+    task = review_of(coffee_and_medicaments, medicines.agency)
+    assert (task.status, task.reason) == (ReviewStatus.CLOSED, "declaration rejected by Customs")
 
 
 def test_a_hostile_decision_body_is_refused(

@@ -526,15 +526,18 @@ def test_declaration_page_shows_status_reviews_items_and_history(
     review_decide(
         user=officer_medicines.user,
         review_id=task.pk,
-        decision=ReviewStatus.REJECTED,
+        decision="rejected",
         reason="Import licence for medicines missing.",
     )
 
     response = logged_in(trader_a.user).get(reverse("declaration_detail", args=[declaration.pk]))
     html = response.content.decode()
 
+    # The medicines item is refused; the coffee is still under review by the others
     assert response.status_code == 200
-    assert 'data-status="rejected"' in html
+    assert 'data-item="2" data-status="refused"' in html
+    assert 'data-item="1" data-status="open"' in html
+    assert 'data-status="under_review"' in html
     assert "Import licence for medicines missing." in html
     assert declaration.mrn in html
     assert "090121" in html and "300490" in html

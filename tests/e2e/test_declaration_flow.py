@@ -13,6 +13,8 @@ from tests.e2e.conftest import log_in, log_out, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+RELEASE_ALL, REFUSE_ALL = "Release all items", "Refuse all items"
+
 COFFEE_ITEM = {
     "HS code": "090121",
     "Description of goods": "Roasted coffee, not decaffeinated",
@@ -111,15 +113,15 @@ def clearance_status(page: Page) -> Locator:
 def officer_decides(
     page: Page, base_url: str, officer: Officer, mrn: str, decision: str, reason: str = ""
 ) -> None:
-    """The officer opens the task from the queue and records ``decision`` (its label)."""
+    """The officer opens the task from the queue and presses ``decision`` (its button:
+    "Release all items", "Refuse all items" or "Request information")."""
     log_in(page, base_url, officer.user)
     expect(page.get_by_role("heading", name="Review queue")).to_be_visible()
     page.get_by_role("link", name=mrn, exact=True).click()
     expect(page.get_by_role("heading", name=f"Review of declaration {mrn}")).to_be_visible()
-    page.get_by_label(decision, exact=True).check()
     if reason:
         page.get_by_label("Reason or message to the trader").fill(reason)
-    page.get_by_role("button", name="Record decision").click()
+    page.get_by_role("button", name=decision, exact=True).click()
     expect(page.get_by_role("status")).to_contain_text(mrn)
     log_out(page)
 
@@ -158,9 +160,9 @@ def test_two_goods_items_routed_to_three_agencies_all_approve_and_cleared(
     screenshot(page, "04-officer-task")
     log_out(page)
 
-    officer_decides(page, base, officer_customs, mrn, "Approve")
-    officer_decides(page, base, officer_plant_health, mrn, "Approve")
-    officer_decides(page, base, officer_medicines, mrn, "Approve")
+    officer_decides(page, base, officer_customs, mrn, RELEASE_ALL)
+    officer_decides(page, base, officer_plant_health, mrn, RELEASE_ALL)
+    officer_decides(page, base, officer_medicines, mrn, RELEASE_ALL)
 
     log_in(page, base, trader_a.user)
     page.get_by_role("link", name="LRN-E2E-0001").click()
@@ -171,11 +173,12 @@ def test_two_goods_items_routed_to_three_agencies_all_approve_and_cleared(
     assert csp_violations == []
 
 
-def test_one_agency_rejects_and_the_trader_sees_the_reason(
+def test_one_agency_refuses_its_item_and_the_trader_sees_the_reason(
     page: Page,
     live_server: Any,
     trader_a: Trader,
     officer_customs: Officer,
+    officer_plant_health: Officer,
     officer_medicines: Officer,
     csp_violations: list[str],
 ) -> None:
@@ -187,14 +190,19 @@ def test_one_agency_rejects_and_the_trader_sees_the_reason(
     mrn = page.get_by_test_id("mrn").inner_text()
     log_out(page)
 
-    officer_decides(page, base, officer_customs, mrn, "Approve")
+    officer_decides(page, base, officer_customs, mrn, RELEASE_ALL)
+    officer_decides(page, base, officer_plant_health, mrn, RELEASE_ALL)
     officer_decides(
-        page, base, officer_medicines, mrn, "Reject", "No import licence for medicinal products."
+        page, base, officer_medicines, mrn, REFUSE_ALL, "No import licence for medicinal products."
     )
 
+    # The coffee may go; the medicines are refused
     log_in(page, base, trader_a.user)
     page.get_by_role("link", name="LRN-E2E-0002").click()
-    expect(clearance_status(page)).to_have_text("Rejected")
+    expect(clearance_status(page)).to_have_text("Partially released")
+    release = page.get_by_test_id("item-release")
+    expect(release.locator('[data-item="1"]')).to_have_attribute("data-status", "released")
+    expect(release.locator('[data-item="2"]')).to_have_attribute("data-status", "refused")
     expect(page.get_by_test_id("reviews")).to_contain_text(
         "No import licence for medicinal products."
     )
@@ -335,7 +343,7 @@ def test_information_request_is_answered_by_the_trader(
         base,
         officer_customs,
         declaration.mrn,
-        "Request information from the trader",
+        "Request information",
         "Send the commercial invoice number.",
     )
 

@@ -13,7 +13,7 @@ import pytest
 from django.db import connection
 
 from agencies.models import Agency, Officer, ReviewStatus
-from agencies.services import DecisionInvalid, merged_clearance_status, review_decide
+from agencies.services import ReviewConflict, review_decide
 from declarations.models import ClearanceStatus, Declaration, StatusEvent, Trader
 from tests.conftest import COFFEE, MakeDeclaration, review_of
 
@@ -85,7 +85,7 @@ def test_two_simultaneous_approvals_clear_the_declaration(
 
         # Then both decisions are stored and the declaration is cleared, changed once
         assert [d.error for d in decisions] == [None, None]
-        assert set(declaration.review_tasks.values_list("status", flat=True)) == {"approved"}
+        assert set(declaration.review_tasks.values_list("status", flat=True)) == {"released"}
         declaration.refresh_from_db()
         assert declaration.status == ClearanceStatus.CLEARED
         cleared = declaration.events.filter(
@@ -114,18 +114,16 @@ def test_simultaneous_approval_and_rejection_reject_and_lose_no_decision(
 
         # Then the rejection always stands and the declaration is rejected
         assert reject.error is None
-        assert review_of(declaration, agency_plant_health).status == ReviewStatus.REJECTED
+        assert review_of(declaration, agency_plant_health).status == ReviewStatus.REFUSED
         declaration.refresh_from_db()
         assert declaration.status == ClearanceStatus.REJECTED
         # And the approval is stored if it got the lock first; if it came second it was
-        # refused as "already rejected" (a closed declaration takes no decision) and the
-        # customs task says so truthfully: no decision is silently lost either way
+        # refused as a conflict (a closed declaration takes no decision) and the customs
+        # task was closed by the rejection: no decision is silently lost either way
         customs_status = review_of(declaration, agency_customs).status
         if approve.error is None:
-            assert customs_status == ReviewStatus.APPROVED
+            assert customs_status == ReviewStatus.RELEASED
         else:
-            assert isinstance(approve.error, DecisionInvalid), approve.error
-            assert "rejected" in approve.error.errors["decision"]
-            assert customs_status == ReviewStatus.PENDING
-        statuses = declaration.review_tasks.values_list("status", flat=True)
-        assert declaration.status == merged_clearance_status(statuses)
+            assert isinstance(approve.error, ReviewConflict), approve.error
+            assert approve.error.code == "declaration_closed"
+            assert customs_status == ReviewStatus.CLOSED

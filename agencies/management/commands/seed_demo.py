@@ -22,6 +22,7 @@ from django.db import transaction
 from rest_framework.authtoken.models import Token
 
 # The command lives in ``declarations`` as the project layout asks, but seeds both apps.
+from agencies.demo import seed_review_states, supervisors
 from agencies.models import Agency, Officer, RoutingRule
 from declarations.models import Company, Declaration, Trader
 from declarations.services import DeclarationInvalid, declaration_save_draft, declaration_submit
@@ -149,6 +150,14 @@ def _import_document(
                 "ExportCountry": {"ID": export_country},
                 "Destination": {"CountryCode": "GB"},
                 "TradeTerms": {"ConditionCode": "FOB"},
+                # UCC DE 5/23: where the goods can be examined (UN/LOCODE GBFXT).
+                "Consignment": {
+                    "GoodsLocation": {
+                        "Name": "Port of Felixstowe, Berth 8",
+                        "ID": "GBFXT",
+                        "Address": {"CountryCode": "GB"},
+                    }
+                },
                 "GovernmentAgencyGoodsItem": copy.deepcopy(items),
             },
         }
@@ -230,14 +239,34 @@ class Command(BaseCommand):
                 user=trader_user, defaults={"company": company}
             )
             token, _ = Token.objects.get_or_create(user=trader_user)
+            officers = {}
             for spec in DEMO_AGENCIES:
                 officer_user = _user(spec.officer_username, password)
                 Officer.objects.update_or_create(
-                    user=officer_user, defaults={"agency": agencies[spec.code]}
+                    user=officer_user,
+                    defaults={"agency": agencies[spec.code], "is_supervisor": False},
+                )
+                officers[spec.code] = officer_user
+            for username, agency in supervisors(agencies):
+                Officer.objects.update_or_create(
+                    user=_user(username, password, first_name="Sam", last_name="Supervisor"),
+                    defaults={"agency": agency, "is_supervisor": True},
                 )
         # Outside the seeding transaction: submission commits on its own and dispatches
         # the routing on commit (run at once with eager Celery, or by the worker).
         created = self._seed_declarations(trader)
+        documents = {"coffee": COFFEE, "medicaments": MEDICAMENTS, "laptops": LAPTOPS}
+        created += [
+            f"{d.lrn} ({d.get_status_display()})"
+            for d in seed_review_states(
+                trader,
+                officers,
+                documents,
+                lambda lrn, items: _import_document(
+                    lrn, {"id": "BR12345678000190", "name": "Cafe do Brasil SA"}, "BR", items
+                ),
+            )
+        ]
         self._print_logins(password, token.key, created)
 
     def _seed_declarations(self, trader: Trader) -> list[str]:
@@ -266,6 +295,12 @@ class Command(BaseCommand):
         rows = [(ADMIN_USERNAME, "administrator (Django admin at /admin/)")]
         rows.append((TRADER_USERNAME, f"trader of {DEMO_COMPANY['name']} {DEMO_COMPANY['eori']}"))
         rows += [(spec.officer_username, f"officer, {spec.name}") for spec in DEMO_AGENCIES]
+        rows += [
+            (username, f"supervisor, {agency.name}")
+            for username, agency in supervisors(
+                {agency.code: agency for agency in Agency.objects.all()}
+            )
+        ]
         for username, role in rows:
             out.write(f"  {username:<22} {password:<20} {role}")
         out.write(f"  API token of {TRADER_USERNAME!r}: {token}")

@@ -7,8 +7,8 @@ from django.http import Http404
 from agencies.models import Agency, Officer, ReviewStatus, ReviewTask, RoutingRule
 from agencies.services import (
     DecisionInvalid,
+    ReviewConflict,
     declaration_route,
-    merged_clearance_status,
     review_decide,
     review_respond,
     routing_plan,
@@ -24,36 +24,9 @@ from declarations.models import (
 )
 from tests.conftest import COFFEE, LAPTOPS, MEDICAMENTS, MakeDeclaration, review_of
 
-APPROVED, REJECTED = ReviewStatus.APPROVED, ReviewStatus.REJECTED
+# Decision shorthands (API ``decision``): every item released / refused.
+APPROVED, REJECTED = "approved", "rejected"
 PENDING, INFO = ReviewStatus.PENDING, ReviewStatus.INFO_REQUESTED
-
-# --- the merge rule -------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("review_statuses", "expected"),
-    [
-        # No review yet (not routed) or anything still pending: under review.
-        ([], ClearanceStatus.UNDER_REVIEW),
-        ([PENDING], ClearanceStatus.UNDER_REVIEW),
-        ([APPROVED, PENDING], ClearanceStatus.UNDER_REVIEW),
-        # Every agency approved: cleared.
-        ([APPROVED], ClearanceStatus.CLEARED),
-        ([APPROVED, APPROVED, APPROVED], ClearanceStatus.CLEARED),
-        # An open information request waits for the trader, even with others pending.
-        ([INFO, PENDING], ClearanceStatus.AWAITING_TRADER),
-        ([INFO, APPROVED], ClearanceStatus.AWAITING_TRADER),
-        # One rejection rejects the declaration, whatever the others said.
-        ([REJECTED], ClearanceStatus.REJECTED),
-        ([REJECTED, APPROVED, APPROVED], ClearanceStatus.REJECTED),
-        ([REJECTED, INFO, PENDING], ClearanceStatus.REJECTED),
-    ],
-)
-def test_merged_clearance_status(review_statuses: list[str], expected: ClearanceStatus) -> None:
-    assert merged_clearance_status(review_statuses) == expected
-
-
-# --- rule_matches and routing_plan ----------------------------------------------------------
 
 
 def _item(hs_code: str, origin: str = "BR", sequence: int = 1) -> GoodsItem:
@@ -332,7 +305,7 @@ def test_approval_by_one_of_two_agencies_keeps_it_under_review(
 
     # Then the decision is stored with who and when, and the declaration stays under review
     task.refresh_from_db()
-    assert (task.status, task.decided_by) == (ReviewStatus.APPROVED, officer_customs.user)
+    assert (task.status, task.decided_by) == (ReviewStatus.RELEASED, officer_customs.user)
     assert task.decided_at is not None
     coffee_declaration.refresh_from_db()
     assert coffee_declaration.status == ClearanceStatus.UNDER_REVIEW
@@ -340,7 +313,7 @@ def test_approval_by_one_of_two_agencies_keeps_it_under_review(
     assert (event.actor, event.agency, event.to_status) == (
         officer_customs.user,
         "Customs",
-        APPROVED,
+        ReviewStatus.RELEASED,
     )
 
 
@@ -393,15 +366,19 @@ def test_rejection_rejects_and_closes_the_declaration(
         review_of(coffee_declaration, agency_plant_health).reason == "No phytosanitary certificate."
     )
 
-    # When customs then tries to approve
+    # And the customs task, with nothing left to decide, is closed with the reason
     customs_task = review_of(coffee_declaration, agency_customs)
-    with pytest.raises(DecisionInvalid) as refused:
+    assert customs_task.status == ReviewStatus.CLOSED
+    assert customs_task.reason == "declaration rejected by Plant and Animal Health Agency"
+
+    # When customs then tries to approve
+    with pytest.raises(ReviewConflict) as refused:
         review_decide(user=officer_customs.user, review_id=customs_task.pk, decision=APPROVED)
 
-    # Then it is refused: the declaration is closed, and the customs task stays pending
-    assert "rejected" in refused.value.errors["decision"]
+    # Then it is refused: the declaration is closed
+    assert refused.value.code == "declaration_closed"
     customs_task.refresh_from_db()
-    assert customs_task.status == ReviewStatus.PENDING
+    assert customs_task.status == ReviewStatus.CLOSED
 
 
 def test_an_agency_decides_only_once(
@@ -412,15 +389,16 @@ def test_an_agency_decides_only_once(
     review_decide(user=officer_customs.user, review_id=task.pk, decision=APPROVED)
 
     # When it tries to reject afterwards
-    with pytest.raises(DecisionInvalid) as refused:
+    with pytest.raises(ReviewConflict) as refused:
         review_decide(
             user=officer_customs.user, review_id=task.pk, decision=REJECTED, reason="Changed mind"
         )
 
     # Then the first decision stands
-    assert "approved" in refused.value.errors["decision"]
+    assert refused.value.code == "already_decided"
+    assert "released" in refused.value.message
     task.refresh_from_db()
-    assert task.status == ReviewStatus.APPROVED
+    assert task.status == ReviewStatus.RELEASED
 
 
 def test_information_request_waits_for_the_trader_and_others_may_still_decide(
@@ -490,7 +468,7 @@ def test_respond_returns_the_questions_to_the_agencies(
     # Then plant health's task is pending again, customs' approval stands, and the
     # declaration is back under review (not cleared: plant health has not approved)
     assert review_of(coffee_declaration, agency_plant_health).status == ReviewStatus.PENDING
-    assert review_of(coffee_declaration, agency_customs).status == ReviewStatus.APPROVED
+    assert review_of(coffee_declaration, agency_customs).status == ReviewStatus.RELEASED
     declaration.refresh_from_db()
     assert declaration.status == ClearanceStatus.UNDER_REVIEW
     answer = declaration.events.get(kind=StatusEvent.Kind.TRADER_RESPONSE)
@@ -568,7 +546,7 @@ def test_decisions_and_answers_are_linked_to_their_tasks(
     assert [(e.kind, e.to_status) for e in customs_task.events.order_by("at", "pk")] == [
         (StatusEvent.Kind.AGENCY_DECISION, INFO),
         (StatusEvent.Kind.TRADER_RESPONSE, ""),
-        (StatusEvent.Kind.AGENCY_DECISION, APPROVED),
+        (StatusEvent.Kind.AGENCY_DECISION, ReviewStatus.RELEASED),
     ]
     assert [(e.kind, e.to_status) for e in plant_task.events.order_by("at", "pk")] == [
         (StatusEvent.Kind.AGENCY_DECISION, INFO),

@@ -1,0 +1,52 @@
+"""The trader's side of the agencies' API: the clearance status and the answer to
+information requests (``declarations/{id}/status/``, ``declarations/{id}/response/``)."""
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from declarations.api.schema import ERROR_RESPONSES
+from declarations.selectors import access_declaration
+from declarations.serializers import ErrorsSerializer
+
+from ..serializers import ClearanceStatusSerializer, TraderResponseSerializer
+from ..services import DecisionInvalid, review_respond
+from .base import CONFLICT, TraderActionApiView, invalid_as_api_error, valid
+
+NOT_FOUND = {404: OpenApiResponse(ErrorsSerializer, "No such declaration here.")}
+
+
+class DeclarationStatusView(TraderActionApiView):
+    @extend_schema(
+        operation_id="declarations_status",
+        summary="The clearance status: merged, per agency, per goods item, and the "
+        "inspection appointment",
+        responses={200: ClearanceStatusSerializer, **ERROR_RESPONSES, **NOT_FOUND},
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        declaration = access_declaration(request.user, pk)
+        return Response(ClearanceStatusSerializer(declaration).data)
+
+
+class DeclarationResponseView(TraderActionApiView):
+    @extend_schema(
+        operation_id="declarations_respond",
+        summary="Answer the agencies' information requests",
+        description="Every agency that asked for information gets the task back as pending; "
+        "the answer is kept in the declaration's history. Nothing asked: 400 "
+        "`response_invalid` at `/message`; a declaration no longer open: 409.",
+        request=TraderResponseSerializer,
+        responses={200: ClearanceStatusSerializer, **ERROR_RESPONSES, **NOT_FOUND, **CONFLICT},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        # Another company's declaration answers 404 before its body is looked at.
+        access_declaration(request.user, pk)
+        answer = valid(TraderResponseSerializer, request)
+        try:
+            declaration = review_respond(
+                user=request.user, declaration_id=pk, message=answer["message"]
+            )
+        except DecisionInvalid as error:
+            raise invalid_as_api_error(error, "response_invalid") from None
+        declaration.refresh_from_db()
+        return Response(ClearanceStatusSerializer(declaration).data)

@@ -1,0 +1,26 @@
+"""Writes of the agencies app, one module per concern: ``routing`` (the fan-out to the
+agencies concerned), ``queue`` (who works on what, deadlines), ``decisions`` (item outcomes,
+information requests, the trader's answer); ``base`` holds what they share (errors, the
+open-for-action checks, the lock order). The merge rule is ``agencies.clearance``."""
+
+from .base import DecisionInvalid, ReviewConflict, officer_of
+from .decisions import ItemDecision, review_decide, review_respond
+from .queue import review_assign, review_claim, review_next, review_release, reviews_escalate
+from .routing import declaration_route, routing_plan, rule_matches
+
+__all__ = [
+    "DecisionInvalid",
+    "ItemDecision",
+    "ReviewConflict",
+    "declaration_route",
+    "officer_of",
+    "review_assign",
+    "review_claim",
+    "review_decide",
+    "review_next",
+    "review_release",
+    "review_respond",
+    "reviews_escalate",
+    "routing_plan",
+    "rule_matches",
+]
