@@ -91,6 +91,7 @@ VALID_DOCUMENT: dict[str, Any] = {
                 "Name": "Example Importers Ltd",
                 "Address": {"CountryCode": "GB"},
             },
+            "Consignment": {"GoodsLocation": {"Name": "FXTFXTFXT"}},
             "ExportCountry": {"ID": "BR"},
             "Destination": {"CountryCode": "GB"},
             "TradeTerms": {"ConditionCode": "FOB"},
@@ -107,7 +108,15 @@ VALID_DOCUMENT: dict[str, Any] = {
                             "TariffQuantity": {"value": "1000", "unitCode": "KGM"},
                         },
                     },
+                    "GovernmentProcedure": [{"CurrentCode": "40", "PreviousCode": "00"}],
                     "Origin": [{"CountryCode": "BR"}],
+                    "Packaging": [
+                        {
+                            "SequenceNumeric": "1",
+                            "QuantityQuantity": {"value": "40"},
+                            "TypeCode": "BG",
+                        }
+                    ],
                 },
                 {
                     "SequenceNumeric": "2",
@@ -121,7 +130,15 @@ VALID_DOCUMENT: dict[str, Any] = {
                             "TariffQuantity": {"value": "5000", "unitCode": "NAR"},
                         },
                     },
+                    "GovernmentProcedure": [{"CurrentCode": "40", "PreviousCode": "00"}],
                     "Origin": [{"CountryCode": "IN"}],
+                    "Packaging": [
+                        {
+                            "SequenceNumeric": "1",
+                            "QuantityQuantity": {"value": "10"},
+                            "TypeCode": "CT",
+                        }
+                    ],
                 },
             ],
         },

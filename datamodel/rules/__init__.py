@@ -61,14 +61,12 @@ from datamodel.rules.codes import (
 from datamodel.rules.context import HS_CLASSIFICATION_TYPES, WATCH, RuleContext
 from datamodel.rules.dates import dates_not_in_future
 from datamodel.rules.goods import (
-    full_data_set_items_complete,
     goods_item_count_matches,
     goods_items_numbered,
     goods_items_present,
     gross_mass_not_below_net,
     masses_and_quantities_positive,
     masses_in_kilograms,
-    net_mass_where_duties_are_declared,
 )
 from datamodel.rules.references import (
     NATIONAL_LRN_MAX_LENGTH,
@@ -78,7 +76,7 @@ from datamodel.rules.references import (
     lrn_required,
     lrn_unique,
 )
-from datamodel.rules.requirements import exit_office_required_on_export
+from datamodel.rules.requirements import data_requirements_met
 from datamodel.validation import Structure
 
 __all__ = [
@@ -97,10 +95,8 @@ RULES: tuple[Callable[[RuleContext], None], ...] = (
     lrn_national_length,
     lrn_unique,
     declaration_type_known,
-    exit_office_required_on_export,
     goods_items_present,
-    full_data_set_items_complete,
-    net_mass_where_duties_are_declared,
+    data_requirements_met,
     goods_item_count_matches,
     goods_items_numbered,
     country_codes_exist,

@@ -1,28 +1,23 @@
 """Rules on goods items: presence, count and numbering, masses and quantities."""
 
 from decimal import Decimal
-from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
 from datamodel.issues import IssueCode
 from datamodel.rules.context import (
-    CLASSIFICATION_TYPE,
     DECLARATION,
     GROSS_MASS_ID,
-    HS_CLASSIFICATION_TYPES,
     ITEMS,
     KILOGRAM,
     MASS_IDS,
     NET_MASS_ID,
     POSITIVE_IDS,
     SEQUENCE_ID,
-    TYPE_CODE,
     RuleContext,
-    _failed_at_or_below,
     _items_damaged,
 )
-from datamodel.validation import Parts, message
+from datamodel.validation import message
 
 
 def masses_in_kilograms(ctx: RuleContext) -> None:
@@ -99,117 +94,6 @@ def goods_items_present(ctx: RuleContext) -> None:
             ITEMS,
             _("The declaration has no goods items: declare at least one."),
         )
-
-
-# Additional declaration types (UCC Annex B DE 1/2, third character of WCO DM D013) whose
-# goods items carry the full data set: standard declarations (A, D) and supplementary ones
-# (X, Y, Z). Simplified and frontier types (B, C, E, F and the national J, K, Q) may leave
-# the commodity code, description or mass to the supplementary declaration.
-FULL_DATA_SET_TYPES = frozenset("ADXYZ")
-
-
-ITEM_COMMODITY_CODE: Parts = ("Commodity", "Classification", 0, "ID")
-
-
-ITEM_DESCRIPTION: Parts = ("Commodity", "Description")
-
-
-ITEM_GROSS_MASS: Parts = ("Commodity", "GoodsMeasure", "GrossMassMeasure")
-
-
-def _has_hs_code(item: dict[str, Any]) -> bool:
-    commodity = item.get("Commodity")
-    classifications = commodity.get("Classification") if isinstance(commodity, dict) else None
-    if not isinstance(classifications, list):
-        return False
-    for classification in classifications:
-        if not isinstance(classification, dict) or classification.get("ID") in (None, ""):
-            continue
-        kind = classification.get(CLASSIFICATION_TYPE)
-        if isinstance(kind, dict):
-            kind = kind.get("value")
-        if kind in (None, "") or kind in HS_CLASSIFICATION_TYPES:
-            return True
-    return False
-
-
-def full_data_set_items_complete(ctx: RuleContext) -> None:
-    """Each goods item of a standard or supplementary declaration has a commodity code, a
-    description of the goods and its gross mass: routing to the agencies and every check
-    on the goods rest on them.
-
-    Source: UCC Annex B DE 6/14 (commodity code), 6/8 (description), 6/5 (gross mass), all
-    required in the standard and supplementary data sets (columns H1, B1, and the
-    supplementary columns); WCO DM 145, 137, 126. Every accepted sample of these types has
-    them.
-    """
-    type_code = ctx.value(TYPE_CODE)
-    if not ctx.is_original() or type_code is None or type_code[2:3] not in FULL_DATA_SET_TYPES:
-        return
-    if _items_damaged(ctx):
-        return
-    for index, item in enumerate(ctx.goods_items()):
-        if not isinstance(item, dict):
-            continue
-        here = (*ITEMS, index)
-        if not _has_hs_code(item) and not _failed_at_or_below(ctx, (*here, "Commodity")):
-            ctx.report(
-                IssueCode.REQUIRED,
-                (*here, *ITEM_COMMODITY_CODE),
-                message(_("Goods item %(n)s needs its HS code (commodity code)."), n=index + 1),
-            )
-        description = ctx.value((*here, *ITEM_DESCRIPTION))
-        if not description and not _failed_at_or_below(ctx, (*here, *ITEM_DESCRIPTION)):
-            ctx.report(
-                IssueCode.REQUIRED,
-                (*here, *ITEM_DESCRIPTION),
-                message(_("Goods item %(n)s needs a description of the goods."), n=index + 1),
-            )
-        if ctx.get((*here, *ITEM_GROSS_MASS)) is None and not _failed_at_or_below(
-            ctx, (*here, *ITEM_GROSS_MASS)
-        ):
-            ctx.report(
-                IssueCode.REQUIRED,
-                (*here, *ITEM_GROSS_MASS),
-                message(_("Goods item %(n)s needs its gross mass in kg."), n=index + 1),
-            )
-
-
-ITEM_DUTY_TAX_FEE: Parts = ("Commodity", "DutyTaxFee")
-
-
-ITEM_NET_MASS: Parts = ("Commodity", "GoodsMeasure", "NetNetWeightMeasure")
-
-
-def net_mass_where_duties_are_declared(ctx: RuleContext) -> None:
-    """An import goods item that declares duties and taxes (DutyTaxFee) gives its net mass:
-    specific duties and the statistics are assessed on the net mass in kg.
-
-    Source: UCC Annex B DE 6/1 (net mass) and DE 4/3-4/4 (calculation of taxes); WCO DM 128
-    and 50A; customs rejected an import item with duties and no net mass with DMS10001
-    (``rejections/Imports/Rejected/Obligation Rejection``), and every accepted sample import
-    item with duties has one.
-    """
-    type_code = ctx.value(TYPE_CODE)
-    if not ctx.is_original() or type_code is None or not type_code.startswith("IM"):
-        return
-    if _items_damaged(ctx):
-        return
-    for index in range(len(ctx.goods_items())):
-        here = (*ITEMS, index)
-        if ctx.get((*here, *ITEM_DUTY_TAX_FEE)) is None:
-            continue
-        if ctx.get((*here, *ITEM_NET_MASS)) is None and not _failed_at_or_below(
-            ctx, (*here, *ITEM_NET_MASS)
-        ):
-            ctx.report(
-                IssueCode.REQUIRED,
-                (*here, *ITEM_NET_MASS),
-                message(
-                    _("Goods item %(n)s declares duties and taxes: give its net mass in kg."),
-                    n=index + 1,
-                ),
-            )
 
 
 def goods_item_count_matches(ctx: RuleContext) -> None:
