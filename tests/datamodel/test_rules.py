@@ -911,16 +911,12 @@ def test_a_near_empty_standard_import_is_refused_with_one_error_per_missing_elem
     assert all("H1" in str(i.message) for i in result.issues if i.code == IssueCode.REQUIRED)
 
 
-def test_without_a_procedure_only_what_every_import_category_requires_is_asked():
-    # given the near-empty import without its procedure code: H1, H2, H3 or H4
+def test_without_a_procedure_the_category_is_unknown_and_nothing_is_asked():
+    # given the near-empty import without its procedure code (the form has no field yet)
     doc = copy.deepcopy(NEAR_EMPTY_IMPORT)
     del item(doc)["GovernmentProcedure"]
-    required = {i.path for i in issues(doc, IssueCode.REQUIRED)}
-    # then the procedure is required, and the exporter and origin (not H2's) are not
-    assert f"{ITEM}/0/GovernmentProcedure/0/CurrentCode" in required
-    assert "/Declaration/GoodsShipment/Importer" in required
-    assert "/Declaration/Exporter" not in required
-    assert f"{ITEM}/0/Origin/0/CountryCode" not in required
+    # then no category's requirements apply
+    assert issues(doc, IssueCode.REQUIRED) == []
 
 
 def test_a_procedure_no_category_lists_asks_nothing():
