@@ -34,7 +34,8 @@ class IssueCode(StrEnum):
     NOT_A_DECLARATION = "not_a_declaration"  # well-formed, but a notification or other message
     ENVELOPE_UNWRAPPED = "envelope_unwrapped"  # warning: transport envelope around MetaData dropped
     # Stage 1: structure and formats (the XSD facts).
-    REQUIRED = "required"  # mandatory element missing (minOccurs)
+    REQUIRED = "required"  # mandatory element missing (minOccurs, or its category needs it)
+    NOT_ALLOWED = "not_allowed"  # element present that its declaration category does not use
     UNKNOWN_ELEMENT = "unknown_element"  # element not in the WCO DM declaration
     TOO_MANY = "too_many"  # more occurrences than maxOccurs
     NOT_A_LIST = "not_a_list"  # a repeatable element must be a JSON array

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 
@@ -111,8 +112,14 @@ class Declaration(models.Model):
         verbose_name_plural = _("declarations")
         constraints = [
             # WCO DM D026 (LRN) is unique per declarant company; drafts may lack one yet.
+            # The same letters in another case are the same LRN (``lrn-1`` = ``LRN-1``): a
+            # trader's reference is read aloud and retyped, and customs systems match it
+            # case-insensitively, so the database refuses the second one whatever its case.
             models.UniqueConstraint(
-                fields=["company", "lrn"], condition=~Q(lrn=""), name="unique_lrn_per_company"
+                "company",
+                Lower("lrn"),
+                condition=~Q(lrn=""),
+                name="unique_lrn_per_company",
             )
         ]
         indexes = [models.Index(fields=["company", "-created_at"])]

@@ -112,7 +112,8 @@ class DeclarationNotEditable(Exception):
 
 def _lrn_taken_checker(trader: Trader, declaration: Declaration | None):
     def lrn_taken(lrn: str) -> bool:
-        others = Declaration.objects.filter(company=trader.company, lrn=lrn)
+        # Case-insensitive, as the database's unique_lrn_per_company constraint.
+        others = Declaration.objects.filter(company=trader.company, lrn__iexact=lrn)
         if declaration is not None:
             others = others.exclude(pk=declaration.pk)
         return others.exists()

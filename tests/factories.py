@@ -91,6 +91,7 @@ VALID_DOCUMENT: dict[str, Any] = {
                 "Name": "Example Importers Ltd",
                 "Address": {"CountryCode": "GB"},
             },
+            "Consignment": {"GoodsLocation": {"Name": "FXTFXTFXT"}},
             "ExportCountry": {"ID": "BR"},
             "Destination": {"CountryCode": "GB"},
             "TradeTerms": {"ConditionCode": "FOB"},
@@ -107,7 +108,15 @@ VALID_DOCUMENT: dict[str, Any] = {
                             "TariffQuantity": {"value": "1000", "unitCode": "KGM"},
                         },
                     },
+                    "GovernmentProcedure": [{"CurrentCode": "40", "PreviousCode": "00"}],
                     "Origin": [{"CountryCode": "BR"}],
+                    "Packaging": [
+                        {
+                            "SequenceNumeric": "1",
+                            "QuantityQuantity": {"value": "40"},
+                            "TypeCode": "BG",
+                        }
+                    ],
                 },
                 {
                     "SequenceNumeric": "2",
@@ -121,7 +130,15 @@ VALID_DOCUMENT: dict[str, Any] = {
                             "TariffQuantity": {"value": "5000", "unitCode": "NAR"},
                         },
                     },
+                    "GovernmentProcedure": [{"CurrentCode": "40", "PreviousCode": "00"}],
                     "Origin": [{"CountryCode": "IN"}],
+                    "Packaging": [
+                        {
+                            "SequenceNumeric": "1",
+                            "QuantityQuantity": {"value": "10"},
+                            "TypeCode": "CT",
+                        }
+                    ],
                 },
             ],
         },
@@ -140,3 +157,16 @@ def declarant(company: Company) -> dict[str, str]:
     """The ``Declarant`` element naming ``company``: a trader may lodge only as its own
     company, e.g. ``valid_document(Declarant=declarant(trader_b.company))``."""
     return {"ID": company.eori, "Name": company.name}
+
+
+# Elements of VALID_DOCUMENT the browser form has no field for yet (the procedure, DE 1/10;
+# packages, DE 6/10; the goods location, DE 5/23): the form's mapping leaves them out.
+def form_expressible(document: dict[str, Any]) -> dict[str, Any]:
+    """A deep copy of ``document`` without the elements the browser form cannot hold."""
+    doc = copy.deepcopy(document)
+    shipment = doc["Declaration"].get("GoodsShipment", {})
+    shipment.pop("Consignment", None)
+    for goods_item in shipment.get("GovernmentAgencyGoodsItem", []):
+        goods_item.pop("GovernmentProcedure", None)
+        goods_item.pop("Packaging", None)
+    return doc

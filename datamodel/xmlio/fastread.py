@@ -125,7 +125,7 @@ def _has_data_attributes(element: etree._Element) -> bool:
 
 def _with_attributes(element: etree._Element, value: str, check: Any) -> str | dict[str, str]:
     """The canonical leaf of a text, code, ID or number whose element has attributes, as
-    the reader and then stage 1 give it (``validation._Walk.attributed_leaf``); not plain
+    the reader and then stage 1 give it (``validation.walk._Walk.attributed_leaf``); not plain
     when one is not the leaf's or stage 1 would report it."""
     found = check([(k, v) for k, v in element.items() if not k.startswith(_XSI_PREFIX)])
     if found is None:

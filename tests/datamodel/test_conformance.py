@@ -198,8 +198,29 @@ def pointers_equivalent(expected: str, actual: str, document: dict[str, Any] | N
     return [f"{m.group(1)}[{m.group(2) or 1}]" for m in tail if m] == list(have[-2:])
 
 
-def _rejected() -> list[str]:
-    return [n for n, row in expected_rejections().items() if row["response_function_code"] != "01"]
+# Rejections the data requirements do not reproduce, on purpose: the rule that would catch
+# them refused declarations customs accepted. Strict: if one is caught again, say why.
+NOT_REPRODUCED = {
+    "rejections/Imports/Rejected/Obligation Rejection/Declaration/"
+    "TT1_IM_v2.02_Rejected_Obligation_Netmass.xml": (
+        "net mass (DE 6/1) is conditional in CDS (tariff and statistics); the earlier rule "
+        "'an import item that declares duties needs its net mass' refused accepted imports"
+    ),
+}
+
+
+def _rejected() -> list[Any]:
+    return [
+        pytest.param(
+            n,
+            id=n,
+            marks=[pytest.mark.xfail(strict=True, reason=NOT_REPRODUCED[n])]
+            if n in NOT_REPRODUCED
+            else [],
+        )
+        for n, row in expected_rejections().items()
+        if row["response_function_code"] != "01"
+    ]
 
 
 @pytest.mark.parametrize("name", _rejected())

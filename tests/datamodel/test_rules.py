@@ -1,6 +1,7 @@
 """Stage 2: each rule of datamodel.rules, its accepting and its refusing branch, with the WCO
 pointer and the JSON path of what it reports."""
 
+import copy
 from datetime import date
 
 import pytest
@@ -8,6 +9,12 @@ from django.utils import translation
 
 from datamodel import IssueCode, Severity, duplicate_lrn_issue, validate_declaration
 from datamodel.rules import WATCH, RuleContext
+from datamodel.rules.requirements import (
+    DataRequirement,
+    data_requirements,
+    data_requirements_met,
+    declaration_categories,
+)
 from datamodel.validation import check_structure
 from tests.datamodel.leaf_attributes import with_attributes
 from tests.factories import valid_document
@@ -412,8 +419,16 @@ def test_a_request_names_its_own_type():
 # -- offices and locations -------------------------------------------------------------------
 
 
+def export_document(type_code: str = "EXD", **header) -> dict:
+    """The valid document as a standard export (B1: procedure 10 after 40)."""
+    doc = valid_document(TypeCode=type_code, **header)
+    for goods_item in doc["Declaration"]["GoodsShipment"]["GovernmentAgencyGoodsItem"]:
+        goods_item["GovernmentProcedure"] = [{"CurrentCode": "10", "PreviousCode": "40"}]
+    return doc
+
+
 def test_export_needs_an_office_of_exit():
-    found = one(valid_document(TypeCode="EXD"), IssueCode.REQUIRED)
+    found = one(export_document(), IssueCode.REQUIRED)
     assert (found.pointer, found.path) == ("42A/56A/G005", "/Declaration/ExitOffice/ID")
 
 
@@ -788,11 +803,7 @@ def test_stage_2_is_handed_the_plain_values_of_leaves_with_attributes():
     assert ctx.get(("Declaration", "TypeCode"))["listAgencyID"] == "6"
 
 
-# -- full data set: standard and supplementary declarations -----------------------------------
-
-
-def _exit_office_if_export(type_code: str) -> dict:
-    return {"ExitOffice": {"ID": "GB000040"}} if type_code.startswith("EX") else {}
+# -- data requirements by declaration category (datamodel/data/requirements/) -----------------
 
 
 @pytest.mark.parametrize(
@@ -800,32 +811,22 @@ def _exit_office_if_export(type_code: str) -> dict:
     [
         ("Classification", "42A/67A/68A[2]/23A/21A[1]/145", "/Commodity/Classification/0/ID"),
         ("Description", "42A/67A/68A[2]/23A/137", "/Commodity/Description"),
-        (
-            "GrossMassMeasure",
-            "42A/67A/68A[2]/23A/65A/126",
-            "/Commodity/GoodsMeasure/GrossMassMeasure",
-        ),
     ],
 )
 @pytest.mark.parametrize("type_code", ["IMA", "IMD", "EXA", "IMZ"])
-def test_a_full_data_set_goods_item_needs_hs_code_description_and_gross_mass(
+def test_a_standard_goods_item_needs_its_commodity_code_and_description(
     remove, pointer, path, type_code
 ):
     # given a standard or supplementary declaration whose second item lacks one element
-    doc = valid_document(TypeCode=type_code, **_exit_office_if_export(type_code))
-    commodity = item(doc, 1)["Commodity"]
-    (commodity["GoodsMeasure"] if remove == "GrossMassMeasure" else commodity).pop(remove)
+    if type_code.startswith("EX"):
+        doc = export_document(type_code, ExitOffice={"ID": "GB000040"})
+    else:
+        doc = valid_document(TypeCode=type_code)
+    item(doc, 1)["Commodity"].pop(remove)
     # when validated, then that element is required at its own pointer
     found = one(doc, IssueCode.REQUIRED)
     assert (found.pointer, found.path) == (pointer, f"{ITEM}/1{path}")
     assert "Goods item 2" in str(found.message)
-
-
-@pytest.mark.parametrize("classification", [[], [{"ID": "00", "IdentificationTypeCode": "TRC"}]])
-def test_a_goods_item_without_an_hs_type_classification_has_no_hs_code(classification):
-    doc = valid_document()
-    item(doc)["Commodity"]["Classification"] = classification
-    assert one(doc, IssueCode.REQUIRED).pointer == "42A/67A/68A[1]/23A/21A[1]/145"
 
 
 def test_a_blank_description_counts_as_missing():
@@ -851,32 +852,109 @@ def test_amendments_are_not_held_to_the_full_data_set():
     assert issues(doc, IssueCode.REQUIRED) == []
 
 
-# -- net mass where duties are declared -------------------------------------------------------
+def _exit_office_if_export(type_code: str) -> dict:
+    return {"ExitOffice": {"ID": "GB000040"}} if type_code.startswith("EX") else {}
 
 
-def _with_duties(doc: dict) -> dict:
+@pytest.mark.parametrize("type_code", ["IMA", "IMD", "IMZ"])
+def test_gross_and_net_mass_are_not_required_of_a_goods_item(type_code):
+    # given standard and supplementary imports whose item declares duties and gives neither
+    # its gross nor its net mass (customs accepted such declarations: the masses are
+    # conditional in the CDS guide, DE 6/1 and 6/5)
+    doc = valid_document(TypeCode=type_code)
     item(doc, 1)["Commodity"]["DutyTaxFee"] = [{"DutyRegimeCode": "100", "TypeCode": "A00"}]
-    return doc
+    del item(doc, 1)["Commodity"]["GoodsMeasure"]
+    # then nothing is required of it
+    assert issues(doc, IssueCode.REQUIRED) == []
 
 
-def test_an_import_item_with_duties_needs_its_net_mass():
-    # given an import item that declares duties but no net mass
-    doc = _with_duties(valid_document())
-    del item(doc, 1)["Commodity"]["GoodsMeasure"]["NetNetWeightMeasure"]
-    # then its net mass is required at its pointer
-    found = one(doc, IssueCode.REQUIRED)
-    assert (found.pointer, found.path) == (
-        "42A/67A/68A[2]/23A/65A/128",
-        f"{ITEM}/1/Commodity/GoodsMeasure/NetNetWeightMeasure",
+NEAR_EMPTY_IMPORT = {
+    "Declaration": {
+        "FunctionCode": "9",
+        "FunctionalReferenceID": "LRN-NEAR-EMPTY-1",
+        "TypeCode": "IMA",
+        "Declarant": {"ID": "GB123456789000"},
+        "GoodsShipment": {
+            "GovernmentAgencyGoodsItem": [
+                {
+                    "SequenceNumeric": "1",
+                    "Commodity": {
+                        "Description": "Roasted coffee",
+                        "Classification": [{"ID": "090121", "IdentificationTypeCode": "HS"}],
+                    },
+                    "GovernmentProcedure": [{"CurrentCode": "40", "PreviousCode": "00"}],
+                }
+            ]
+        },
+    }
+}
+
+
+def test_a_near_empty_standard_import_is_refused_with_one_error_per_missing_element():
+    # given a standard import (H1) with no importer, exporter, origin, destination,
+    # transport, goods location, packages, value or valuation method
+    result = validate_declaration(copy.deepcopy(NEAR_EMPTY_IMPORT), today=TODAY)
+    # then each missing element is one error at its own pointer
+    required = sorted(i.path for i in result.issues if i.code == IssueCode.REQUIRED)
+    assert required == sorted(
+        [
+            "/Declaration/BorderTransportMeans/ModeCode",
+            "/Declaration/Exporter",
+            "/Declaration/GoodsShipment/Consignment/GoodsLocation",
+            "/Declaration/GoodsShipment/Destination/CountryCode",
+            "/Declaration/GoodsShipment/Importer",
+            f"{ITEM}/0/Commodity/InvoiceLine/ItemChargeAmount",
+            f"{ITEM}/0/Origin/0/CountryCode",
+            f"{ITEM}/0/Packaging/0/QuantityQuantity",
+        ]
     )
+    assert all("H1" in str(i.message) for i in result.issues if i.code == IssueCode.REQUIRED)
 
 
-def test_net_mass_is_not_required_without_duties_or_on_exports():
-    # given items without net mass: one import without duties, one export with duties
-    no_duties = valid_document()
-    del item(no_duties, 1)["Commodity"]["GoodsMeasure"]["NetNetWeightMeasure"]
-    export = _with_duties(valid_document(TypeCode="EXA", ExitOffice={"ID": "GB000040"}))
-    del item(export, 1)["Commodity"]["GoodsMeasure"]["NetNetWeightMeasure"]
-    # then nothing is required of either
-    assert issues(no_duties, IssueCode.REQUIRED) == []
-    assert issues(export, IssueCode.REQUIRED) == []
+def test_without_a_procedure_the_category_is_unknown_and_nothing_is_asked():
+    # given the near-empty import without its procedure code (the form has no field yet)
+    doc = copy.deepcopy(NEAR_EMPTY_IMPORT)
+    del item(doc)["GovernmentProcedure"]
+    # then no category's requirements apply
+    assert issues(doc, IssueCode.REQUIRED) == []
+
+
+def test_a_procedure_no_category_lists_asks_nothing():
+    doc = copy.deepcopy(NEAR_EMPTY_IMPORT)
+    item(doc)["GovernmentProcedure"] = [{"CurrentCode": "95"}]
+    assert issues(doc, IssueCode.REQUIRED) == []
+
+
+def test_the_super_reduced_data_set_follows_from_its_additional_procedure():
+    # given the near-empty import as H7 (additional procedure 1H7)
+    doc = copy.deepcopy(NEAR_EMPTY_IMPORT)
+    item(doc)["GovernmentProcedure"].append({"CurrentCode": "1H7"})
+    required = {i.path for i in issues(doc, IssueCode.REQUIRED)}
+    # then only the importer of the H1 list is required (H7 asks no exporter, origin...)
+    assert required == {"/Declaration/GoodsShipment/Importer"}
+
+
+def test_an_element_a_category_does_not_allow_is_refused():
+    # given a table (as data) that does not allow the invoice amount on H1
+    row = DataRequirement(
+        de="4/11",
+        element="Total amount invoiced",
+        level="header",
+        paths=(("InvoiceAmount",),),
+        categories=frozenset({"H1"}),
+        requirement="not allowed",
+        source="test table",
+    )
+    structure = check_structure(valid_document(), watch=WATCH)
+    ctx = RuleContext(structure=structure, today=TODAY, lrn_taken=None)
+    data_requirements_met(ctx, [row])
+    assert [(i.code, i.path) for i in ctx.issues] == [
+        (IssueCode.NOT_ALLOWED, "/Declaration/InvoiceAmount")
+    ]
+
+
+def test_every_requirement_row_names_its_source_and_known_categories():
+    known = {c.category for c in declaration_categories()}
+    for row in data_requirements():
+        assert row.source.strip(), row
+        assert row.categories <= known, row

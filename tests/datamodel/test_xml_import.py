@@ -308,7 +308,9 @@ def test_every_missing_element_is_reported_once() -> None:
 
     required = sorted(i.path for i in issues if i.code == IssueCode.REQUIRED)
     assert required == [
+        "/Declaration/GoodsShipment/GovernmentAgencyGoodsItem/0/Packaging/0/SequenceNumeric",
         "/Declaration/GoodsShipment/GovernmentAgencyGoodsItem/0/SequenceNumeric",
+        "/Declaration/GoodsShipment/GovernmentAgencyGoodsItem/1/Packaging/0/SequenceNumeric",
         "/Declaration/GoodsShipment/GovernmentAgencyGoodsItem/1/SequenceNumeric",
     ]
 

@@ -361,6 +361,32 @@ def test_submit_a_draft_lodges_that_draft(trader_a: Trader) -> None:
         declaration_submit(trader=trader_a, document=valid_document(), declaration=declaration)
 
 
+def test_the_same_lrn_in_another_case_is_the_same_lrn(trader_a: Trader) -> None:
+    # Given company A lodged LRN-2026-000001
+    declaration_submit(trader=trader_a, document=valid_document())
+
+    # When it lodges lrn-2026-000001, or saves it as a draft, it is refused
+    other_case = valid_document(FunctionalReferenceID="lrn-2026-000001")
+    with pytest.raises(DeclarationInvalid) as refused:
+        declaration_submit(trader=trader_a, document=other_case)
+    assert IssueCode.DUPLICATE_LRN in _codes(refused.value)
+    with pytest.raises(DeclarationInvalid):
+        declaration_save_draft(trader=trader_a, document=other_case)
+    assert Declaration.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_database_refuses_an_lrn_differing_only_in_case(trader_a: Trader) -> None:
+    # The constraint behind lrn_taken, for writes that race past the check.
+    from django.db import IntegrityError, transaction
+
+    Declaration.objects.create(company=trader_a.company, created_by=trader_a.user, lrn="LRN-CASE-1")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Declaration.objects.create(
+            company=trader_a.company, created_by=trader_a.user, lrn="lrn-case-1"
+        )
+
+
 def test_submit_the_same_lrn_twice_is_refused(trader_a: Trader) -> None:
     declaration_submit(trader=trader_a, document=valid_document())
 

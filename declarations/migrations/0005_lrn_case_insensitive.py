@@ -1,0 +1,26 @@
+"""The LRN is unique per company whatever its case (``lrn-1`` and ``LRN-1`` are one LRN)."""
+
+import django.db.models.functions.text
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("declarations", "0004_declaration_warnings"),
+    ]
+
+    operations = [
+        migrations.RemoveConstraint(
+            model_name="declaration",
+            name="unique_lrn_per_company",
+        ),
+        migrations.AddConstraint(
+            model_name="declaration",
+            constraint=models.UniqueConstraint(
+                models.F("company"),
+                django.db.models.functions.text.Lower("lrn"),
+                condition=models.Q(("lrn", ""), _negated=True),
+                name="unique_lrn_per_company",
+            ),
+        ),
+    ]
