@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("declarations", "0004_declaration_warnings"),
+        ("declarations", "0005_clearance_per_item_statuses"),
     ]
 
     operations = [
