@@ -10,11 +10,14 @@ from django.urls import path, re_path
 from agencies import api as agencies_api
 from declarations.api import auth as auth_api
 from declarations.api import declarations as declarations_api
+from singlewindow.accounts import api as accounts_api
 
 app_name = "api"
 
 urlpatterns = [
-    path("auth/token/", auth_api.AuthTokenView.as_view(), name="auth-token"),
+    path("auth/token/", accounts_api.AuthTokenView.as_view(), name="auth-token"),
+    path("auth/tokens/", accounts_api.TokenCollectionView.as_view(), name="token-list"),
+    path("auth/tokens/<int:pk>/", accounts_api.TokenDetailView.as_view(), name="token-detail"),
     path(
         "declarations/",
         declarations_api.DeclarationCollectionView.as_view(),

@@ -7,11 +7,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from rest_framework import exceptions, serializers
-from rest_framework.authentication import (
-    BasicAuthentication,
-    SessionAuthentication,
-    TokenAuthentication,
-)
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.generics import GenericAPIView
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.permissions import BasePermission, IsAuthenticated
@@ -20,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from datamodel.issues import IssueCode
+from singlewindow.accounts.authentication import ApiTokenAuthentication
 
 from ..models import Trader
 from ..selectors import trader_of
@@ -122,7 +119,7 @@ class ApiView(GenericAPIView):
 
     # Token first: its scheme is the WWW-Authenticate challenge, so a missing or wrong
     # credential answers 401 (with session authentication first, DRF would answer 403).
-    authentication_classes = [TokenAuthentication, SessionAuthentication, BasicAuthentication]
+    authentication_classes = [ApiTokenAuthentication, SessionAuthentication]
     parser_classes = [JSONBodyParser]
     renderer_classes = [JSONRenderer]
     pagination_class = ApiPagination

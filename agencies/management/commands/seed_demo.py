@@ -19,12 +19,12 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
-from rest_framework.authtoken.models import Token
 
 # The command lives in ``declarations`` as the project layout asks, but seeds both apps.
 from agencies.models import Agency, Officer, RoutingRule
 from declarations.models import Company, Declaration, Trader
 from declarations.services import DeclarationInvalid, declaration_save_draft, declaration_submit
+from singlewindow.accounts.roles import DEMO_ROLE_USERS, roles_sync
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,7 +229,12 @@ class Command(BaseCommand):
             trader, _ = Trader.objects.update_or_create(
                 user=trader_user, defaults={"company": company}
             )
-            token, _ = Token.objects.get_or_create(user=trader_user)
+            # One demo administrator per role group, none a superuser (issue 8).
+            groups = roles_sync()
+            for username, role in DEMO_ROLE_USERS:
+                _user(username, password, is_staff=True, is_superuser=False).groups.set(
+                    [groups[role]]
+                )
             for spec in DEMO_AGENCIES:
                 officer_user = _user(spec.officer_username, password)
                 Officer.objects.update_or_create(
@@ -238,7 +243,7 @@ class Command(BaseCommand):
         # Outside the seeding transaction: submission commits on its own and dispatches
         # the routing on commit (run at once with eager Celery, or by the worker).
         created = self._seed_declarations(trader)
-        self._print_logins(password, token.key, created)
+        self._print_logins(password, created)
 
     def _seed_declarations(self, trader: Trader) -> list[str]:
         created = []
@@ -258,7 +263,7 @@ class Command(BaseCommand):
             created.append(f"{lrn} ({declaration.get_status_display()})")
         return created
 
-    def _print_logins(self, password: str, token: str, created: list[str]) -> None:
+    def _print_logins(self, password: str, created: list[str]) -> None:
         out = self.stdout
         if created:
             out.write("Demo declarations created: " + ", ".join(created))
@@ -266,6 +271,7 @@ class Command(BaseCommand):
         rows = [(ADMIN_USERNAME, "administrator (Django admin at /admin/)")]
         rows.append((TRADER_USERNAME, f"trader of {DEMO_COMPANY['name']} {DEMO_COMPANY['eori']}"))
         rows += [(spec.officer_username, f"officer, {spec.name}") for spec in DEMO_AGENCIES]
+        rows += [(username, f"administrator: {role}") for username, role in DEMO_ROLE_USERS]
         for username, role in rows:
             out.write(f"  {username:<22} {password:<20} {role}")
-        out.write(f"  API token of {TRADER_USERNAME!r}: {token}")
+        out.write("  API tokens: POST /api/v1/auth/token/, or the Security page of the portal")
