@@ -231,14 +231,15 @@ INSTALLED_APPS += [
     "django_otp.plugins.otp_static",
     "singlewindow.accounts",
 ]
-# OTP after authentication (it wraps request.user); the session guard after both; axes last
+# OTP after authentication (it wraps request.user); the session guard after messages (it
+# tells why a session ended); axes last
 # (it turns a lock flagged during the view into the lockout answer).
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
     "django_otp.middleware.OTPMiddleware",
 )
 MIDDLEWARE.insert(
-    MIDDLEWARE.index("django_otp.middleware.OTPMiddleware") + 1,
+    MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
     "singlewindow.accounts.middleware.SessionGuardMiddleware",
 )
 MIDDLEWARE += [

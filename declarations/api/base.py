@@ -126,6 +126,17 @@ class ApiView(GenericAPIView):
     # Whether the JSON body is a WCO DM document, whose errors carry WCO pointers.
     wco_document_body = False
 
+    def check_permissions(self, request: Request) -> None:
+        # Rate limits before the permission check: DRF checks them after, so requests
+        # without credentials (401) would never be slowed per address.
+        self.check_throttles(request)
+        self._throttles_checked = True
+        super().check_permissions(request)
+
+    def check_throttles(self, request: Request) -> None:
+        if not getattr(self, "_throttles_checked", False):
+            super().check_throttles(request)
+
     def handle_exception(self, exc: Exception) -> Response:
         response = super().handle_exception(exc)
         # Error lists are JSON even when the client asked for the XML of a declaration.

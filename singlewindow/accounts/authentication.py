@@ -48,6 +48,8 @@ class ApiTokenAuthentication(BaseAuthentication):
             )
             raise exceptions.AuthenticationFailed(refusal)
         if token.read_only and request.method not in SAFE_METHODS:
+            # DRF forgets the user when authentication raises; the audit of the 403 keeps it.
+            request._request.audit_user = token.user
             raise exceptions.PermissionDenied(_("This token is read-only."))
         token_mark_used(token, request._request)
         return token.user, token

@@ -118,6 +118,7 @@ class AccessDeniedAuditMiddleware:
             access_event_record(
                 AccessEventKind.PERMISSION_DENIED,
                 request=request,
+                user=getattr(request, "audit_user", None),
                 detail=_reason(response),
             )
         return response
