@@ -13,6 +13,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import services
 from .models import AccessEvent, ApiToken
@@ -161,3 +163,27 @@ class PortalUserAdmin(UserAdmin):
         self.message_user(
             request, _("%(count)d user(s) signed out everywhere.") % {"count": len(queryset)}
         )
+
+
+# django-otp's own device admins show the TOTP key, its QR code and the recovery codes to
+# anyone who may view a device (an auditor could clone a second factor): replaced by lists
+# without the secrets, where deleting a device is the reset.
+for device_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(device_model):
+        admin.site.unregister(device_model)
+
+
+@admin.register(TOTPDevice, StaticDevice)
+class DeviceAdmin(admin.ModelAdmin):
+    list_display = ["user", "name", "confirmed"]
+    list_filter = ["confirmed"]
+    search_fields = ["user__username", "name"]
+    list_select_related = ["user"]
+    fields = ["user", "name", "confirmed"]
+    readonly_fields = ["user", "name", "confirmed"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
