@@ -6,7 +6,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from .models import Agency, Officer, ReviewTask, RoutingRule
+from .models import Agency, ItemOutcome, Officer, ReviewTask, RoutingRule
 
 
 class OfficerInline(admin.TabularInline):
@@ -21,9 +21,20 @@ class RoutingRuleInline(admin.TabularInline):
     fields = ["hs_prefix", "origin_country", "declaration_type", "description", "active"]
 
 
+class ItemOutcomeInline(admin.TabularInline):
+    model = ItemOutcome
+    extra = 0
+    fields = ["item", "outcome", "condition", "reason", "decided_by", "decided_at"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(Agency)
 class AgencyAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "is_customs"]
+    list_display = ["name", "code", "is_customs", "service_hours"]
     list_filter = ["is_customs"]
     search_fields = ["name", "code"]
     prepopulated_fields = {"code": ["name"]}
@@ -32,8 +43,8 @@ class AgencyAdmin(admin.ModelAdmin):
 
 @admin.register(Officer)
 class OfficerAdmin(admin.ModelAdmin):
-    list_display = ["user", "agency"]
-    list_filter = ["agency"]
+    list_display = ["user", "agency", "is_supervisor"]
+    list_filter = ["agency", "is_supervisor"]
     search_fields = ["user__username", "user__email", "agency__name"]
     autocomplete_fields = ["user", "agency"]
     list_select_related = ["user", "agency"]
@@ -60,11 +71,20 @@ class RoutingRuleAdmin(admin.ModelAdmin):
 class ReviewTaskAdmin(admin.ModelAdmin):
     """Read-only: decisions are taken by officers on their review page."""
 
-    list_display = ["declaration", "agency", "status", "created_at", "decided_at", "decided_by"]
-    list_filter = ["status", "agency"]
+    list_display = [
+        "declaration",
+        "agency",
+        "status",
+        "claimed_by",
+        "due_at",
+        "escalated_at",
+        "decided_at",
+        "decided_by",
+    ]
+    list_filter = ["status", "agency", ("escalated_at", admin.EmptyFieldListFilter)]
     search_fields = ["declaration__mrn", "declaration__lrn", "declaration__company__name"]
     date_hierarchy = "created_at"
-    list_select_related = ["declaration", "agency", "decided_by"]
+    list_select_related = ["declaration", "agency", "decided_by", "claimed_by"]
     readonly_fields = [
         "declaration",
         "agency",
@@ -72,9 +92,15 @@ class ReviewTaskAdmin(admin.ModelAdmin):
         "status",
         "reason",
         "created_at",
+        "claimed_by",
+        "claimed_at",
+        "due_at",
+        "time_left",
+        "escalated_at",
         "decided_at",
         "decided_by",
     ]
+    inlines = [ItemOutcomeInline]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -13,11 +13,14 @@ from agencies.api import reviews as reviews_api
 from agencies.api import trader as trader_api
 from declarations.api import auth as auth_api
 from declarations.api import declarations as declarations_api
+from singlewindow.accounts import api as accounts_api
 
 app_name = "api"
 
 urlpatterns = [
-    path("auth/token/", auth_api.AuthTokenView.as_view(), name="auth-token"),
+    path("auth/token/", accounts_api.AuthTokenView.as_view(), name="auth-token"),
+    path("auth/tokens/", accounts_api.TokenCollectionView.as_view(), name="token-list"),
+    path("auth/tokens/<int:pk>/", accounts_api.TokenDetailView.as_view(), name="token-detail"),
     path(
         "declarations/",
         declarations_api.DeclarationCollectionView.as_view(),
@@ -62,9 +65,7 @@ urlpatterns = [
         reviews_api.ReviewReleaseView.as_view(),
         name="review-release",
     ),
-    path(
-        "reviews/<int:pk>/assign/", reviews_api.ReviewAssignView.as_view(), name="review-assign"
-    ),
+    path("reviews/<int:pk>/assign/", reviews_api.ReviewAssignView.as_view(), name="review-assign"),
     path(
         "reviews/<int:pk>/inspections/",
         inspections_api.InspectionOrderView.as_view(),

@@ -6,6 +6,8 @@ Everything that differs between a laptop and production comes from the environme
 - ``REDIS_URL``. Unset: Celery runs tasks eagerly in the web process (no broker server);
   set: tasks go through Redis to a real worker, and beat re-drives the routing outbox.
 - ``DJANGO_SECRET_KEY``, ``DJANGO_DEBUG``, ``DJANGO_ALLOWED_HOSTS``.
+- Sign-in, two-factor, sessions, tokens, throttling and HTTPS: see "Accounts and security"
+  at the end (each setting named there, documented in the README).
 """
 
 import os
@@ -36,7 +38,6 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "datamodel",
     "declarations",
@@ -135,9 +136,8 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 40_000
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "singlewindow.accounts.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
-        "rest_framework.authentication.BasicAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -189,6 +189,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # django-axes logs every sign-in at INFO; the access audit keeps them instead.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
 
 # --- REST API documentation (added with the API; see singlewindow/api_urls.py) ------------
@@ -214,3 +216,109 @@ SPECTACULAR_SETTINGS |= {
         "LaboratoryResultEnum": "agencies.inspections.models.LaboratoryResult",
     },
 }
+
+# --- Accounts and security (singlewindow/accounts; README "Security settings") -----------
+from datetime import timedelta  # noqa: E402
+
+
+def _env_int(name: str, default: int) -> int:
+    return int(os.environ.get(name, str(default)))
+
+
+def _env_flag(name: str, default: bool) -> bool:
+    return os.environ.get(name, "1" if default else "0").strip().lower() in ("1", "true", "yes")
+
+
+INSTALLED_APPS += [
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "singlewindow.accounts",
+]
+# OTP after authentication (it wraps request.user); the session guard after messages (it
+# tells why a session ended); axes last
+# (it turns a lock flagged during the view into the lockout answer).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "django_otp.middleware.OTPMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
+    "singlewindow.accounts.middleware.SessionGuardMiddleware",
+)
+MIDDLEWARE += [
+    "singlewindow.accounts.middleware.AccessDeniedAuditMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+AUTHENTICATION_BACKENDS = [
+    "singlewindow.accounts.backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Reverse proxies in front of the portal that append to X-Forwarded-For (0: none). The
+# client address of the audit, of axes and of DRF's throttles is the one they saw.
+TRUSTED_PROXY_COUNT = _env_int("TRUSTED_PROXY_COUNT", 0)
+
+# Lockout (django-axes): per account and, separately, per client address.
+AXES_FAILURE_LIMIT = _env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=_env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_LOCKOUT_CALLABLE = "singlewindow.accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "singlewindow.accounts.selectors.client_ip"
+AXES_VERBOSE = False
+
+# Two-factor (django-otp TOTP, RFC 6238) for officers, supervisors and administrators:
+# required when DJANGO_DEBUG=0, optional on the embedded demo.
+TWO_FACTOR_REQUIRED = _env_flag("TWO_FACTOR_REQUIRED", not DEBUG)
+OTP_TOTP_ISSUER = "National Single Window"
+
+# Sessions of privileged accounts end after this much inactivity (OWASP ASVS 4.0 V3.3.2).
+SESSION_IDLE_TIMEOUT_MINUTES = _env_int("SESSION_IDLE_TIMEOUT_MINUTES", 30)
+
+# API tokens: default and longest life of a token made in the portal, life of one issued
+# by auth/token/, and how often a token's use is written to the access audit.
+API_TOKEN_DEFAULT_DAYS = _env_int("API_TOKEN_DEFAULT_DAYS", 30)
+API_TOKEN_MAX_DAYS = _env_int("API_TOKEN_MAX_DAYS", 365)
+API_TOKEN_ISSUE_HOURS = _env_int("API_TOKEN_ISSUE_HOURS", 24)
+API_TOKEN_USE_AUDIT_SECONDS = _env_int("API_TOKEN_USE_AUDIT_SECONDS", 300)
+
+# API rate limits (DRF throttling: 429 with Retry-After), per user and per client address.
+REST_FRAMEWORK |= {
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("API_THROTTLE_ANON", "60/min"),
+        "user": os.environ.get("API_THROTTLE_USER", "600/min"),
+        "auth": os.environ.get("API_THROTTLE_AUTH", "20/min"),
+    },
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT or None,
+}
+# Throttle counters shared by every web process: Redis when there is one.
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "sw-cache",
+        }
+    }
+
+# HTTPS (production): behind a TLS-terminating proxy that sets X-Forwarded-Proto (the
+# docker-compose set-up's Caddy does). Only set DJANGO_SECURE_PROXY_SSL_HEADER=1 when the
+# proxy overwrites that header: a client could otherwise claim HTTPS.
+SECURE_HSTS_SECONDS = _env_int("DJANGO_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_flag("DJANGO_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
+SECURE_HSTS_PRELOAD = _env_flag("DJANGO_HSTS_PRELOAD", not DEBUG)
+SECURE_SSL_REDIRECT = _env_flag("DJANGO_SSL_REDIRECT", not DEBUG)
+if _env_flag("DJANGO_SECURE_PROXY_SSL_HEADER", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_HTTPONLY = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"

@@ -149,6 +149,24 @@ def _fast_password_hashing() -> Iterator[None]:
         yield
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _cache_in_process() -> Iterator[None]:
+    """Throttle counters in process memory (with ``REDIS_URL`` the settings share them in
+    Redis, which a test must not fill for the next one)."""
+    caches = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    with override_settings(CACHES=caches):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttles() -> Iterator[None]:
+    """Each test starts with empty API rate-limit counters."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 # --- the fixed cast -------------------------------------------------------------------------
 
 

@@ -7,11 +7,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from rest_framework import exceptions, serializers
-from rest_framework.authentication import (
-    BasicAuthentication,
-    SessionAuthentication,
-    TokenAuthentication,
-)
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.generics import GenericAPIView
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.permissions import BasePermission, IsAuthenticated
@@ -20,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from datamodel.issues import IssueCode
+from singlewindow.accounts.authentication import ApiTokenAuthentication
 
 from ..models import Trader
 from ..selectors import trader_of
@@ -122,12 +119,23 @@ class ApiView(GenericAPIView):
 
     # Token first: its scheme is the WWW-Authenticate challenge, so a missing or wrong
     # credential answers 401 (with session authentication first, DRF would answer 403).
-    authentication_classes = [TokenAuthentication, SessionAuthentication, BasicAuthentication]
+    authentication_classes = [ApiTokenAuthentication, SessionAuthentication]
     parser_classes = [JSONBodyParser]
     renderer_classes = [JSONRenderer]
     pagination_class = ApiPagination
     # Whether the JSON body is a WCO DM document, whose errors carry WCO pointers.
     wco_document_body = False
+
+    def check_permissions(self, request: Request) -> None:
+        # Rate limits before the permission check: DRF checks them after, so requests
+        # without credentials (401) would never be slowed per address.
+        self.check_throttles(request)
+        self._throttles_checked = True
+        super().check_permissions(request)
+
+    def check_throttles(self, request: Request) -> None:
+        if not getattr(self, "_throttles_checked", False):
+            super().check_throttles(request)
 
     def handle_exception(self, exc: Exception) -> Response:
         response = super().handle_exception(exc)

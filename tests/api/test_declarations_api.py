@@ -13,11 +13,13 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from datamodel.xmlio import declaration_to_xml
 from declarations.models import ClearanceStatus, Declaration, Trader
+from singlewindow.accounts.models import ApiToken
+from singlewindow.accounts.services import token_hash
 from tests.api.conftest import ApiAs
 from tests.api.helpers import codes_of, errors_of, post_raw, url
 from tests.factories import PASSWORD, VALID_DOCUMENT, declarant, valid_document
@@ -996,7 +998,10 @@ def test_a_token_is_obtained_and_accepted(
 
     assert response.status_code == 200, response.content
     token = response.json()["token"]
-    assert Token.objects.get(user=trader_a.user).key == token
+    # Stored hashed, never as the key itself; it expires.
+    stored = ApiToken.objects.get(user=trader_a.user)
+    assert stored.key_hash == token_hash(token) and token not in stored.key_hash
+    assert stored.expires_at > timezone.now()
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     assert client.get(DECLARATIONS).json()["count"] == 1
 
@@ -1010,11 +1015,12 @@ def test_wrong_credentials_get_no_token(trader_a: Trader) -> None:
     assert errors[0]["pointer"] == ""
 
 
-def test_basic_authentication_is_accepted(trader_a: Trader) -> None:
+def test_basic_authentication_is_refused(trader_a: Trader) -> None:
+    """A password on every request would skip the lockout and two-factor: tokens only."""
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=basic("trader.a", PASSWORD))
 
-    assert client.get(DECLARATIONS).status_code == 200
+    assert codes_of(client.get(DECLARATIONS), 401) == {"not_authenticated"}
 
 
 def test_a_bad_token_is_refused(trader_a: Trader) -> None:

@@ -15,6 +15,9 @@ from tests.api.conftest import ApiAs
 
 OPERATIONS = {
     ("/api/v1/auth/token/", "post"),
+    ("/api/v1/auth/tokens/", "get"),
+    ("/api/v1/auth/tokens/", "post"),
+    ("/api/v1/auth/tokens/{id}/", "delete"),
     ("/api/v1/declarations/", "get"),
     ("/api/v1/declarations/", "post"),
     ("/api/v1/declarations/drafts/", "post"),
@@ -104,7 +107,7 @@ def test_request_and_response_shapes_are_shown(schema: dict[str, Any]) -> None:
     page = components[listed["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]]
     assert {"count", "next", "previous", "results"} <= set(page["properties"])
     # The three ways to authenticate
-    assert set(schema["components"]["securitySchemes"]) == {"cookieAuth", "tokenAuth", "basicAuth"}
+    assert set(schema["components"]["securitySchemes"]) == {"cookieAuth", "tokenAuth"}
 
 
 def test_the_swagger_ui_loads_only_the_projects_own_files(client: Client, db: None) -> None:

@@ -19,13 +19,13 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
-from rest_framework.authtoken.models import Token
 
 # The command lives in ``declarations`` as the project layout asks, but seeds both apps.
 from agencies.demo import seed_review_states, supervisors
 from agencies.models import Agency, Officer, RoutingRule
 from declarations.models import Company, Declaration, Trader
 from declarations.services import DeclarationInvalid, declaration_save_draft, declaration_submit
+from singlewindow.accounts.roles import DEMO_ROLE_USERS, roles_sync
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,7 +238,12 @@ class Command(BaseCommand):
             trader, _ = Trader.objects.update_or_create(
                 user=trader_user, defaults={"company": company}
             )
-            token, _ = Token.objects.get_or_create(user=trader_user)
+            # One demo administrator per role group, none a superuser (issue 8).
+            groups = roles_sync()
+            for username, role in DEMO_ROLE_USERS:
+                _user(username, password, is_staff=True, is_superuser=False).groups.set(
+                    [groups[role]]
+                )
             officers = {}
             for spec in DEMO_AGENCIES:
                 officer_user = _user(spec.officer_username, password)
@@ -267,7 +272,7 @@ class Command(BaseCommand):
                 ),
             )
         ]
-        self._print_logins(password, token.key, created)
+        self._print_logins(password, created)
 
     def _seed_declarations(self, trader: Trader) -> list[str]:
         created = []
@@ -287,7 +292,7 @@ class Command(BaseCommand):
             created.append(f"{lrn} ({declaration.get_status_display()})")
         return created
 
-    def _print_logins(self, password: str, token: str, created: list[str]) -> None:
+    def _print_logins(self, password: str, created: list[str]) -> None:
         out = self.stdout
         if created:
             out.write("Demo declarations created: " + ", ".join(created))
@@ -301,6 +306,7 @@ class Command(BaseCommand):
                 {agency.code: agency for agency in Agency.objects.all()}
             )
         ]
+        rows += [(username, f"administrator: {role}") for username, role in DEMO_ROLE_USERS]
         for username, role in rows:
             out.write(f"  {username:<22} {password:<20} {role}")
-        out.write(f"  API token of {TRADER_USERNAME!r}: {token}")
+        out.write("  API tokens: POST /api/v1/auth/token/, or the Security page of the portal")

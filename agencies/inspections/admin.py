@@ -1,0 +1,47 @@
+"""Read-only admin of inspections: officers order checks and record results on their
+review page; administrators and auditors read them here."""
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from .models import Inspection, InspectionAppointment
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class InspectionInline(admin.TabularInline):
+    model = Inspection
+    extra = 0
+    fields = ["task", "kind", "sample", "result", "laboratory_result", "result_at"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(InspectionAppointment)
+class InspectionAppointmentAdmin(ReadOnlyAdmin):
+    list_display = ["declaration", "place", "starts_at", "ends_at"]
+    search_fields = ["declaration__mrn", "declaration__lrn", "place"]
+    date_hierarchy = "starts_at"
+    inlines = [InspectionInline]
+
+
+@admin.register(Inspection)
+class InspectionAdmin(ReadOnlyAdmin):
+    list_display = ["task", "kind", "sample", "result", "laboratory_result", "ordered_at"]
+    list_filter = ["kind", "result", "laboratory_result", "task__agency"]
+    search_fields = ["task__declaration__mrn", "task__declaration__lrn"]
+    list_select_related = ["task__agency", "task__declaration"]
