@@ -11,7 +11,7 @@ from django.utils import timezone
 from declarations.models import RoutingOutbox
 from declarations.services import routing_dispatch
 
-from .services import declaration_route
+from .services import declaration_route, reviews_escalate
 
 logger = logging.getLogger(__name__)
 
@@ -20,6 +20,13 @@ logger = logging.getLogger(__name__)
 def route_declaration(declaration_id: int) -> int:
     """Fan one submitted declaration out to agency review queues; returns tasks created."""
     return len(declaration_route(declaration_id))
+
+
+@shared_task(name="agencies.tasks.escalate_overdue_reviews")
+def escalate_overdue_reviews() -> int:
+    """Escalate each review task newly past its service deadline, once (periodic, beat);
+    returns how many were escalated by this run."""
+    return reviews_escalate()
 
 
 @shared_task(name="agencies.tasks.redrive_routing")

@@ -205,6 +205,16 @@ class StatusEvent(models.Model):
         return f"{self.declaration} {self.kind} at {self.at:%Y-%m-%d %H:%M:%S}"
 
 
+# Who works on a task inside an agency is the agency's business: these events are in the
+# officers' history of a task, not in the history the trader reads.
+AGENCY_INTERNAL_KINDS = (
+    StatusEvent.Kind.REVIEW_CLAIMED,
+    StatusEvent.Kind.REVIEW_RELEASED,
+    StatusEvent.Kind.REVIEW_ASSIGNED,
+    StatusEvent.Kind.REVIEW_ESCALATED,
+)
+
+
 class RoutingOutbox(models.Model):
     """Durable record that a submitted declaration still has to be fanned out to agencies.
 

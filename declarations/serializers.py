@@ -13,6 +13,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from .models import Declaration, GoodsItem, StatusEvent
+from .selectors import declaration_history
 
 # Values of ``agencies.models.ReviewStatus``; spelled out because declarations must not
 # import agencies (imports point from agencies to declarations).
@@ -177,8 +178,7 @@ class DeclarationDetailSerializer(DeclarationSerializer):
 
     @extend_schema_field(StatusEventSerializer(many=True))
     def get_history(self, declaration: Declaration) -> list[dict[str, Any]]:
-        events = declaration.events.order_by("at", "pk")
-        return StatusEventSerializer(events, many=True).data
+        return StatusEventSerializer(declaration_history(declaration), many=True).data
 
 
 def agency_reviews(declaration: Declaration) -> Any:

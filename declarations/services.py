@@ -158,7 +158,9 @@ def declaration_save_draft(
 
 def _lock_draft(trader: Trader, pk: int) -> Declaration:
     declaration = (
-        Declaration.objects.select_for_update().filter(pk=pk, company=trader.company).first()
+        Declaration.objects.select_for_update(no_key=True)
+        .filter(pk=pk, company=trader.company)
+        .first()
     )
     if declaration is None or declaration.status != ClearanceStatus.DRAFT:
         raise DeclarationNotEditable(pk)

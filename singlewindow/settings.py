@@ -177,6 +177,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "agencies.tasks.redrive_routing",
         "schedule": float(os.environ.get("ROUTING_REDRIVE_SECONDS", "15")),
     },
+    # Overdue review tasks are escalated once each (agencies.services.reviews_escalate).
+    "escalate-overdue-reviews": {
+        "task": "agencies.tasks.escalate_overdue_reviews",
+        "schedule": float(os.environ.get("ESCALATION_SECONDS", "300")),
+    },
 }
 # Outbox rows older than this and still not routed are re-sent by the periodic task.
 ROUTING_REDRIVE_AFTER_SECONDS = int(os.environ.get("ROUTING_REDRIVE_AFTER_SECONDS", "10"))

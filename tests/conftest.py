@@ -13,6 +13,7 @@ The cast (each a fixture; users log in with ``tests.factories.PASSWORD``):
   builds them all with ``seed_demo.seed_agencies``);
 - ``officer_customs``, ``officer_plant_health``, ``officer_medicines``,
   ``officer_chemicals``, ``officer_standards``: ``Officer`` profiles, one per agency;
+  ``officer_customs_2`` (a second customs officer) and ``supervisor_customs``;
 - ``outsider``: a logged-in-able ``User`` with no role at all.
 
 Helpers: ``make_submitted_declaration`` (a submitted declaration with goods item rows and a
@@ -232,6 +233,22 @@ def officer_chemicals(agency_chemicals: Agency) -> Officer:
 @pytest.fixture
 def officer_standards(agency_standards: Agency) -> Officer:
     return _officer(agency_standards, "officer.standards")
+
+
+@pytest.fixture
+def officer_customs_2(agency_customs: Agency) -> Officer:
+    """A second customs officer, working the same queue."""
+    return _officer(agency_customs, "officer.customs2")
+
+
+@pytest.fixture
+def supervisor_customs(agency_customs: Agency) -> Officer:
+    """A supervisor of customs (``Officer.is_supervisor``): reassigns tasks."""
+    return OfficerFactory(
+        agency=agency_customs,
+        is_supervisor=True,
+        user=UserFactory(username="supervisor.customs", email="supervisor@customs.example"),
+    )
 
 
 @pytest.fixture

@@ -176,7 +176,9 @@ def inspection_record_result(
         else:
             # A laboratory result may come after the agency decided (e.g. released on the
             # condition "do not sell before the laboratory result"): it is recorded then too.
-            declaration = Declaration.objects.select_for_update().get(pk=found.task.declaration_id)
+            declaration = Declaration.objects.select_for_update(no_key=True).get(
+                pk=found.task.declaration_id
+            )
             task = found.task
         inspection = Inspection.objects.select_for_update().get(pk=found.pk)
         if result and inspection.result:

@@ -250,7 +250,7 @@ def review_respond(*, user: AbstractBaseUser, declaration_id: int, message: str)
         declaration = access_declaration(user, declaration_id, lock=True)
         require_open_declaration(declaration)
         asked = list(
-            declaration.review_tasks.select_for_update(of=("self",))
+            declaration.review_tasks.select_for_update(of=("self",), no_key=True)
             .select_related("agency")
             .filter(status=ReviewStatus.INFO_REQUESTED)
         )

@@ -140,7 +140,7 @@ def review_next(*, user: AbstractBaseUser) -> ReviewTask | None:
     for _attempt in range(10):
         with transaction.atomic():
             task = (
-                ReviewTask.objects.select_for_update(skip_locked=True, of=("self",))
+                ReviewTask.objects.select_for_update(skip_locked=True, of=("self",), no_key=True)
                 .filter(
                     agency_id=agency_id,
                     status=ReviewStatus.PENDING,

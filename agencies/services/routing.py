@@ -59,7 +59,7 @@ def declaration_route(declaration_id: int) -> list[ReviewTask]:
         )
         if outbox is None:
             return []
-        declaration = Declaration.objects.select_for_update().get(pk=declaration_id)
+        declaration = Declaration.objects.select_for_update(no_key=True).get(pk=declaration_id)
         items = list(declaration.items.order_by("sequence"))
         rules = RoutingRule.objects.filter(active=True).select_related("agency")
         customs = Agency.objects.filter(is_customs=True)
