@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from declarations.models import Declaration, StatusEvent
 
 from ..clearance import clearance_merge
+from ..events import task_event
 from ..models import ReviewStatus
 from ..selectors import reviews_of_agency
 from ..services.base import DecisionInvalid, ReviewConflict, lock_review, require_holder
@@ -116,14 +117,12 @@ def inspection_order(
                 "place": appointment.place,
                 "start": timezone.localtime(appointment.starts_at).strftime("%Y-%m-%d %H:%M"),
             }
-        event = StatusEvent.objects.create(
-            declaration=declaration,
+        task_event(
+            task,
+            StatusEvent.Kind.INSPECTION_ORDERED,
             actor=user,
-            kind=StatusEvent.Kind.INSPECTION_ORDERED,
-            agency=task.agency.name,
             message=label + (_(" with a sample for a laboratory") if sample else ""),
         )
-        task.events.add(event)
         clearance_merge(declaration, actor=user, agency=task.agency.name)
     return inspection
 
@@ -201,15 +200,13 @@ def inspection_record_result(
         if laboratory_result:
             lab = inspection.get_laboratory_result_display().lower()
             parts.append(_("laboratory: %(result)s") % {"result": lab})
-        event = StatusEvent.objects.create(
-            declaration=declaration,
+        task_event(
+            task,
+            StatusEvent.Kind.INSPECTION_RESULT,
             actor=user,
-            kind=StatusEvent.Kind.INSPECTION_RESULT,
-            agency=task.agency.name,
             message=", ".join(str(p) for p in parts)
             + (f": {note.strip()}" if note.strip() else ""),
         )
-        task.events.add(event)
         clearance_merge(declaration, actor=user, agency=task.agency.name)
     return inspection
 

@@ -15,6 +15,7 @@ from declarations.models import Declaration, StatusEvent
 from declarations.selectors import access_declaration
 
 from ..clearance import clearance_merge, item_clearances, review_status
+from ..events import task_event
 from ..models import ItemOutcome, ItemOutcomeKind, ReviewStatus, ReviewTask
 from .base import (
     DecisionInvalid,
@@ -104,15 +105,13 @@ def _request_information(
         due_at=None,
         time_left=time_left,
     )
-    event = StatusEvent.objects.create(
-        declaration=declaration,
+    task_event(
+        task,
+        StatusEvent.Kind.AGENCY_DECISION,
         actor=user,
-        kind=StatusEvent.Kind.AGENCY_DECISION,
-        agency=task.agency.name,
         to_status=ReviewStatus.INFO_REQUESTED,
         message=message,
     )
-    task.events.add(event)
 
 
 def _item_decisions(
@@ -208,15 +207,13 @@ def _record_outcomes(
         due_at=None,
         time_left=None,
     )
-    event = StatusEvent.objects.create(
-        declaration=declaration,
+    task_event(
+        task,
+        StatusEvent.Kind.AGENCY_DECISION,
         actor=user,
-        kind=StatusEvent.Kind.AGENCY_DECISION,
-        agency=task.agency.name,
         to_status=status,
-        message=outcomes_summary(decided) if not reason else reason,
+        message=reason or outcomes_summary(decided),
     )
-    task.events.add(event)
 
 
 def outcomes_summary(decided: Sequence[ItemDecision]) -> str:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from declarations.models import OPEN_STATUSES, StatusEvent
 
+from ..events import task_event
 from ..models import OPEN_REVIEW_STATUSES, Officer, ReviewStatus, ReviewTask
 from ..selectors import access_review, officer_agency_id
 from .base import (
@@ -33,14 +34,7 @@ logger = logging.getLogger(__name__)
 
 
 def _record(task: ReviewTask, user: AbstractBaseUser | None, kind: str, message: str) -> None:
-    event = StatusEvent.objects.create(
-        declaration_id=task.declaration_id,
-        actor=user,
-        kind=kind,
-        agency=task.agency.name,
-        message=message,
-    )
-    task.events.add(event)
+    task_event(task, kind, actor=user, message=message)
 
 
 def _take(task: ReviewTask, holder: AbstractBaseUser, *, expected_holder_id: int | None) -> bool:
