@@ -264,3 +264,23 @@ def test_another_agencys_inspection_is_not_found(
     )
 
     errors_of(response, 404)
+
+
+@pytest.mark.parametrize("sample", ["yes", 1, "true", None])
+def test_an_inspection_sample_is_a_json_boolean(
+    api_as: ApiAs,
+    trader_a: Trader,
+    make_routed_declaration: MakeDeclaration,
+    officer_customs: Officer,
+    sample: Any,
+) -> None:
+    coffee = make_routed_declaration(trader_a, [COFFEE])
+    task = review_of(coffee, officer_customs.agency)
+
+    response = api_as(officer_customs.user).post(
+        url("review-inspections", task.pk), {"kind": "physical", "sample": sample}, format="json"
+    )
+
+    errors = errors_of(response, 400)
+    assert [e["path"] for e in errors] == ["/sample"]
+    assert not task.inspections.exists()
