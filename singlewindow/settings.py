@@ -185,6 +185,9 @@ CELERY_BEAT_SCHEDULE = {
 }
 # Outbox rows older than this and still not routed are re-sent by the periodic task.
 ROUTING_REDRIVE_AFTER_SECONDS = int(os.environ.get("ROUTING_REDRIVE_AFTER_SECONDS", "10"))
+# After this many re-drives a row still not routed is marked failed (admin: "Routing
+# outbox", action "Retry routing") instead of being re-sent blindly for ever.
+ROUTING_MAX_ATTEMPTS = int(os.environ.get("ROUTING_MAX_ATTEMPTS", "5"))
 
 # Country code used in MRNs issued by this single window (ISO 3166-1 alpha-2).
 SINGLE_WINDOW_COUNTRY = os.environ.get("SINGLE_WINDOW_COUNTRY", "GB")

@@ -131,16 +131,20 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 @pytest.fixture(autouse=True, scope="session")
 def _celery_eager() -> Iterator[None]:
-    """Run Celery tasks in the test process, whatever ``REDIS_URL`` says.
+    """Run Celery tasks in the test process, whatever ``REDIS_URL`` says, and let their
+    errors propagate (``task_eager_propagates``).
 
     With ``REDIS_URL`` set the settings make Celery use the broker; tests that do not start a
     worker (unit, API, browser) would then wait forever for the fan-out. The worker tests in
     ``tests/integration`` switch this off for themselves.
     """
-    saved = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
+    conf = celery_app.conf
+    saved = (conf.task_always_eager, conf.task_eager_propagates)
+    # A task that raises fails the test that ran it (production's in-process mode keeps
+    # going and leaves the outbox row for the re-drive).
+    conf.task_always_eager = conf.task_eager_propagates = True
     yield
-    celery_app.conf.task_always_eager = saved
+    conf.task_always_eager, conf.task_eager_propagates = saved
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -15,7 +15,7 @@ from rest_framework.renderers import BaseRenderer
 from datamodel.issues import IssueCode
 from datamodel.xmlio import declaration_to_xml
 
-from .errors import InvalidInput
+from .errors import BodyTooLarge, InvalidInput
 
 # --- request bodies -----------------------------------------------------------------------
 
@@ -31,7 +31,7 @@ def _body_limit() -> int:
 
 
 def read_body(stream: Any, parser_context: Mapping[str, Any] | None) -> bytes:
-    """The raw request body, refused (400 ``too_large``) beyond DATA_UPLOAD_MAX_MEMORY_SIZE.
+    """The raw request body, refused (413 ``too_large``) beyond DATA_UPLOAD_MAX_MEMORY_SIZE.
 
     Reads the stream itself rather than ``request.body`` so the limit answers in the API's
     error shape, and never reads more than the limit plus one byte.
@@ -42,9 +42,7 @@ def read_body(stream: Any, parser_context: Mapping[str, Any] | None) -> bytes:
         declared = int(request.META.get("CONTENT_LENGTH") or 0) if request else 0
     except ValueError:
         declared = 0
-    too_large = InvalidInput.at(
-        IssueCode.TOO_LARGE, f"The request body is larger than {limit} bytes."
-    )
+    too_large = BodyTooLarge(f"The request body is larger than {limit} bytes.")
     if declared > limit:
         raise too_large
     raw = stream.read(limit + 1) if stream is not None else b""

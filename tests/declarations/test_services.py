@@ -490,15 +490,18 @@ def test_redrive_stops_at_the_first_failure_and_loses_nothing(
     _age(second, 60, sent=False)
 
     # When the re-drive runs
-    redrive_routing()
+    resent = redrive_routing()
 
-    # Then it tried the oldest once and stopped; both stay pending for the next tick
+    # Then it sent none (it says so), tried the oldest once and stopped; both stay pending
+    # for the next tick, the first with the broker's error
     first_row, second_row = (
         RoutingOutbox.objects.get(declaration=first),
         RoutingOutbox.objects.get(declaration=second),
     )
+    assert resent == 0
     assert (first_row.attempts, second_row.attempts) == (1, 0)
     assert first_row.done_at is None and second_row.done_at is None
+    assert "not sent to the task queue" in first_row.last_error
     assert not ReviewTask.objects.exists()
 
 
