@@ -1,6 +1,7 @@
 """Declarations, their goods items as rows, the clearance status and its history."""
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -99,7 +100,9 @@ class Declaration(models.Model):
         default=ClearanceStatus.DRAFT,
         db_index=True,
     )
-    document = models.JSONField(_("WCO DM document"), default=dict)
+    # DjangoJSONEncoder: a draft keeps fractions the JSON parser read as ``Decimal`` (every
+    # digit the trader typed) as decimal strings, which the validation reads as numbers.
+    document = models.JSONField(_("WCO DM document"), default=dict, encoder=DjangoJSONEncoder)
     # Warnings of the validation that accepted the document (datamodel Issue.as_dict()
     # shapes), kept so the trader and the officers see what was let through.
     warnings = models.JSONField(_("validation warnings"), default=list, blank=True)

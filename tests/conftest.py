@@ -38,6 +38,8 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.test import override_settings
 from django.utils import timezone
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from agencies.management.commands.seed_demo import seed_agencies
 from agencies.models import Agency, Officer, ReviewTask
@@ -104,8 +106,33 @@ def _services_problems() -> list[str]:
     return problems
 
 
+# --- hypothesis profiles -------------------------------------------------------------------
+# CI: derandomised (the same examples every run, so a red build is reproducible and a green
+# one is not luck), no example database, a bounded number of examples. Locally: random and
+# deeper, failures remembered in .hypothesis/. Never a deadline: no wall-clock assertions.
+# A test's own @settings(max_examples=...) still wins over the profile's default.
+hypothesis_settings.register_profile(
+    "ci",
+    derandomize=True,
+    database=None,
+    max_examples=60,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+hypothesis_settings.register_profile(
+    "dev", max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+
+
+def hypothesis_profile() -> str:
+    """``HYPOTHESIS_PROFILE`` if set, else ``ci`` in CI and ``dev`` elsewhere."""
+    return os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if running_in_ci() else "dev")
+
+
 def pytest_sessionstart(session: pytest.Session) -> None:
     """In CI a missing service is a failure of the run, never a reason to skip tests."""
+    hypothesis_settings.load_profile(hypothesis_profile())
     if not running_in_ci():
         return
     problems = _services_problems()
