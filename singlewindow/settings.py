@@ -224,6 +224,12 @@ SPECTACULAR_SETTINGS |= {
     "COMPONENT_SPLIT_REQUEST": True,
     # Tag operations by the segment after /api/v1/ (declarations, reviews, auth).
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
+    # Every operation documents the shared error answers (400 query, 401, 404, 406, 409, 413,
+    # 415, 429).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "declarations.api.schema.general_answers_hook",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "ClearanceStatusEnum": "declarations.models.ClearanceStatus",
         "ReviewStatusEnum": "agencies.models.ReviewStatus",
