@@ -525,3 +525,23 @@ def test_set_status_records_the_change_once(
     assert [(e.from_status, e.to_status, e.message) for e in events] == [
         (ClearanceStatus.SUBMITTED, ClearanceStatus.UNDER_REVIEW, "why")
     ]
+
+
+def test_an_mrn_collision_is_not_a_duplicate_lrn(
+    agencies: dict[str, Agency],
+    trader_a: Trader,
+    make_submitted_declaration: MakeDeclaration,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Given an MRN already issued, and an MRN generator that hands it out again once
+    taken = make_submitted_declaration(trader_a, [COFFEE]).mrn
+    issued = iter([taken])
+    fresh = "26GB" + "X" * 13 + "0"
+    monkeypatch.setattr("declarations.services.new_mrn", lambda: next(issued, fresh))
+
+    # When a declaration with a new LRN is lodged
+    lodged = declaration_submit(trader=trader_a, document=valid_document())
+
+    # Then the collision is the portal's: it is lodged with a fresh MRN, not refused
+    assert lodged.mrn == fresh
+    assert Declaration.objects.filter(mrn=taken).count() == 1
