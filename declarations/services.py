@@ -102,6 +102,11 @@ def _lodging_issues(trader: Trader, summary: datamodel.DeclarationSummary) -> li
     return issues
 
 
+# Issues that say the declaration is well formed but conflicts with what is stored (RFC
+# 9110 15.5.10): refused for these alone, the API answers 409 and the form 409, not 400/422.
+CONFLICT_CODES = frozenset({IssueCode.DUPLICATE_LRN})
+
+
 class DeclarationInvalid(Exception):
     """The declaration was refused; ``issues`` says why, field by field."""
 

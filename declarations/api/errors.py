@@ -16,6 +16,7 @@ from datamodel.dictionary import json_pointer, wco_pointer
 from datamodel.issues import Issue, IssueCode, Severity
 
 from ..services import (
+    CONFLICT_CODES,
     DeclarationInvalid,
     DeclarationNotEditable,
 )
@@ -43,11 +44,6 @@ def error_entry(code: str, message: str, *, path: str = "", pointer: str = "") -
         "path": path,
         "message": message,
     }
-
-
-# Issues that say the request is well formed but conflicts with what is stored (RFC 9110
-# 15.5.10): a declaration refused for these alone answers 409, not 400.
-CONFLICT_CODES = frozenset({IssueCode.DUPLICATE_LRN})
 
 
 class InvalidInput(exceptions.APIException):

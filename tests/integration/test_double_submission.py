@@ -7,6 +7,7 @@ nothing is written twice (one MRN, one outbox row, one history line, one set of 
 
 import threading
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import pytest
@@ -64,9 +65,7 @@ def test_one_draft_submitted_twice_at_once_is_lodged_once(agencies: Any, trader_
         draft = declaration_save_draft(trader=trader_a, document=document)
 
         # When it is submitted twice at the same instant
-        submit = lambda: declaration_submit(  # noqa: E731
-            trader=trader_a, document=document, declaration=draft
-        )
+        submit = partial(declaration_submit, trader=trader_a, document=document, declaration=draft)
         outcomes = _race([submit, submit])
 
         # Then one lodged it and the other found it no longer a draft
@@ -90,7 +89,7 @@ def test_two_new_declarations_with_one_lrn_at_once_lodge_one(
     for n in range(RACES):
         # Given the same new declaration (one LRN) sent twice at once, no draft
         document = valid_document(FunctionalReferenceID=f"LRN-TWIN-{n:03d}")
-        submit = lambda: declaration_submit(trader=trader_a, document=document)  # noqa: E731
+        submit = partial(declaration_submit, trader=trader_a, document=document)
 
         outcomes = _race([submit, submit])
 
