@@ -33,6 +33,8 @@ class IssueCode(StrEnum):
     TOO_LARGE = "too_large"  # size, depth or element count over the limit
     NOT_A_DECLARATION = "not_a_declaration"  # well-formed, but a notification or other message
     ENVELOPE_UNWRAPPED = "envelope_unwrapped"  # warning: transport envelope around MetaData dropped
+    ENCODING_MISMATCH = "encoding_mismatch"  # XML bytes in another encoding than declared
+    WRONG_NAMESPACE = "wrong_namespace"  # an element of the declaration in another namespace
     # Stage 1: structure and formats (the XSD facts).
     REQUIRED = "required"  # mandatory element missing (minOccurs, or its category needs it)
     NOT_ALLOWED = "not_allowed"  # element present that its declaration category does not use
