@@ -61,6 +61,7 @@ class IssueCode(StrEnum):
     DECLARANT_NOT_SUBMITTER = "declarant_not_submitter"
     # Stage 2: business rules.
     BAD_LRN = "bad_lrn"
+    BAD_EORI = "bad_eori"  # a party identifier that is an EORI number, not in its format
     DUPLICATE_LRN = "duplicate_lrn"
     NOT_POSITIVE = "not_positive"  # masses, quantities, amounts > 0
     GROSS_BELOW_NET = "gross_below_net"
