@@ -70,6 +70,11 @@ from datamodel.rules.goods import (
     masses_in_kilograms,
 )
 from datamodel.rules.parties import party_eoris_valid
+from datamodel.rules.quantities import (
+    count_units_whole,
+    counts_not_negative,
+    header_totals_match_items,
+)
 from datamodel.rules.references import (
     NATIONAL_LRN_MAX_LENGTH,
     duplicate_lrn_issue,
@@ -111,6 +116,9 @@ RULES: tuple[Callable[[RuleContext], None], ...] = (
     masses_and_quantities_positive,
     amounts_not_negative,
     gross_mass_not_below_net,
+    counts_not_negative,
+    count_units_whole,
+    header_totals_match_items,
     hs_codes_valid,
     incoterm_known,
     procedure_codes_known,
