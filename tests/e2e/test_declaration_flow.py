@@ -83,6 +83,7 @@ def fill_header(page: Page, lrn: str) -> None:
             "Importer country": "GB",
             "Exporter ID": "BR12345678000190",
             "Exporter name": "Cafe do Brasil SA",
+            "Location of goods (DE 5/23)": "FXTFXTFXT",
             "Exporter country": "BR",
             "Country of export": "BR",
             "Country of destination": "GB",
