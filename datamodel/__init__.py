@@ -12,11 +12,15 @@ This package knows nothing of HTTP, Celery or Django models.
 
 from collections.abc import Callable
 from datetime import date
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
 
 from datamodel.issues import Issue, IssueCode, Severity, ValidationResult
 from datamodel.items import DeclarationSummary, GoodsItemRow, declaration_summary, goods_item_rows
 from datamodel.rules import WATCH, check_rules, duplicate_lrn_issue
-from datamodel.validation import check_structure
+from datamodel.text import normalised_texts
+from datamodel.validation import check_structure, issue_at
 
 __all__ = [
     "DeclarationSummary",
@@ -26,6 +30,7 @@ __all__ = [
     "Severity",
     "ValidationResult",
     "declaration_summary",
+    "draft_document",
     "duplicate_lrn_issue",
     "goods_item_rows",
     "validate_declaration",
@@ -56,3 +61,16 @@ def validate_declaration(
         return ValidationResult(document=None, issues=structure.issues)
     issues = check_rules(structure, today=today or date.today(), lrn_taken=lrn_taken)
     return ValidationResult(document=structure.document, issues=structure.issues + issues)
+
+
+def draft_document(data: Any) -> tuple[Any, list[Issue]]:
+    """A draft as it will be stored: ``data`` (any parsed JSON value, unvalidated) with
+    every text in Unicode NFC, and a ``bad_format`` error at each text holding control
+    characters. A draft is not validated, but it is held to the rule on characters that
+    every channel applies (``datamodel.text``): what is stored can be shown and exported.
+    """
+    document, problems = normalised_texts(data)
+    return document, [
+        issue_at(IssueCode.BAD_FORMAT, parts, _("This text contains control characters."))
+        for parts in problems
+    ]

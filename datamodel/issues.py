@@ -33,6 +33,8 @@ class IssueCode(StrEnum):
     TOO_LARGE = "too_large"  # size, depth or element count over the limit
     NOT_A_DECLARATION = "not_a_declaration"  # well-formed, but a notification or other message
     ENVELOPE_UNWRAPPED = "envelope_unwrapped"  # warning: transport envelope around MetaData dropped
+    ENCODING_MISMATCH = "encoding_mismatch"  # XML bytes in another encoding than declared
+    WRONG_NAMESPACE = "wrong_namespace"  # an element of the declaration in another namespace
     # Stage 1: structure and formats (the XSD facts).
     REQUIRED = "required"  # mandatory element missing (minOccurs, or its category needs it)
     NOT_ALLOWED = "not_allowed"  # element present that its declaration category does not use
@@ -59,6 +61,7 @@ class IssueCode(StrEnum):
     DECLARANT_NOT_SUBMITTER = "declarant_not_submitter"
     # Stage 2: business rules.
     BAD_LRN = "bad_lrn"
+    BAD_EORI = "bad_eori"  # a party identifier that is an EORI number, not in its format
     DUPLICATE_LRN = "duplicate_lrn"
     NOT_POSITIVE = "not_positive"  # masses, quantities, amounts > 0
     GROSS_BELOW_NET = "gross_below_net"

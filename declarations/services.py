@@ -137,8 +137,13 @@ def declaration_save_draft(
 
     ``document`` is the canonical-shaped dict as far as it goes. The LRN, when given, must
     still be unique within the company (``DeclarationInvalid`` with ``duplicate_lrn``).
-    Raises ``DeclarationNotEditable`` when ``declaration`` is no longer a draft.
+    Raises ``DeclarationNotEditable`` when ``declaration`` is no longer a draft. Texts are
+    stored in NFC and control characters refused (``datamodel.draft_document``), as on
+    every channel.
     """
+    document, text_issues = datamodel.draft_document(document)
+    if text_issues:
+        raise DeclarationInvalid(text_issues)
     summary = datamodel.declaration_summary(document)
     lrn = summary.lrn[:35]
     if lrn and _lrn_taken_checker(trader, declaration)(lrn):

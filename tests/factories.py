@@ -159,14 +159,8 @@ def declarant(company: Company) -> dict[str, str]:
     return {"ID": company.eori, "Name": company.name}
 
 
-# Elements of VALID_DOCUMENT the browser form has no field for yet (the procedure, DE 1/10;
-# packages, DE 6/10; the goods location, DE 5/23): the form's mapping leaves them out.
+# The browser form holds every element of VALID_DOCUMENT (the procedure, DE 1/10; packages,
+# DE 6/9-6/10; the goods location, DE 5/23, were added for issue 7).
 def form_expressible(document: dict[str, Any]) -> dict[str, Any]:
-    """A deep copy of ``document`` without the elements the browser form cannot hold."""
-    doc = copy.deepcopy(document)
-    shipment = doc["Declaration"].get("GoodsShipment", {})
-    shipment.pop("Consignment", None)
-    for goods_item in shipment.get("GovernmentAgencyGoodsItem", []):
-        goods_item.pop("GovernmentProcedure", None)
-        goods_item.pop("Packaging", None)
-    return doc
+    """A deep copy of ``document``: the browser form can hold all of it."""
+    return copy.deepcopy(document)

@@ -6,9 +6,10 @@ values that passed stage 1, so no field is reported twice. Each rule is a small 
 A rule reports at most once per field, and an error it reports hides the field from the
 rules after it (an LRN in a bad format is not also looked up for duplicates).
 
-The rules live by topic: ``references`` (LRN), ``requirements`` (data required per
-declaration category), ``goods`` (items, masses, quantities), ``amounts``, ``codes``
-(code lists), ``dates``; ``context`` holds ``RuleContext`` and the watched WCO IDs.
+The rules live by topic: ``references`` (LRN), ``parties`` (EORI numbers),
+``requirements`` (data required per declaration category), ``goods`` (items, masses,
+quantities, packages, header totals), ``amounts``, ``codes`` (code lists), ``dates``;
+``context`` holds ``RuleContext`` and the watched WCO IDs.
 
 Rules apply where the data is present: none demands an element the WCO schema leaves
 optional, except where noted (LRN; declaration type, and the office of exit on exports,
@@ -68,6 +69,12 @@ from datamodel.rules.goods import (
     masses_and_quantities_positive,
     masses_in_kilograms,
 )
+from datamodel.rules.parties import party_eoris_valid
+from datamodel.rules.quantities import (
+    count_units_whole,
+    counts_not_negative,
+    header_totals_match_items,
+)
 from datamodel.rules.references import (
     NATIONAL_LRN_MAX_LENGTH,
     duplicate_lrn_issue,
@@ -95,6 +102,7 @@ RULES: tuple[Callable[[RuleContext], None], ...] = (
     lrn_national_length,
     lrn_unique,
     declaration_type_known,
+    party_eoris_valid,
     goods_items_present,
     data_requirements_met,
     goods_item_count_matches,
@@ -108,6 +116,9 @@ RULES: tuple[Callable[[RuleContext], None], ...] = (
     masses_and_quantities_positive,
     amounts_not_negative,
     gross_mass_not_below_net,
+    counts_not_negative,
+    count_units_whole,
+    header_totals_match_items,
     hs_codes_valid,
     incoterm_known,
     procedure_codes_known,

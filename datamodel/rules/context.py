@@ -81,6 +81,12 @@ WATCH = frozenset(
         DOCUMENT_CATEGORY_ID,
         *OFFICE_LISTS,
         GOODS_LOCATION_NAME_ID,
+        # datamodel.rules.quantities: tariff quantity, total gross mass, counts
+        "130",
+        "131",
+        "144",
+        "146",
+        "228",
         "amount",
         "measure",
         "quantity",

@@ -19,10 +19,9 @@ Decisions:
 
 - A declaration may fall in several categories (goods items under different procedures):
   an element is then required only if every candidate category requires it. A declaration
-  that names no procedure has no category yet and is held to no row: DE 1/10 is required
-  in every category, but the browser form has no field for it (nor for packages and the
-  goods location); refusing it would stop every form lodging. Once the form asks for
-  them, return every category of the type here and the procedure row applies.
+  that names no procedure may be in any category of its type, so what all of them require
+  is required: DE 1/10 itself, which every category requires (the browser form asks for
+  it, with packages and the goods location, since issue 7).
 - A procedure that no category lists (or a
   simplified, frontier or national declaration type, I1/C1 and the CDS types J, K, Q, which
   the tables do not cover yet) gives no category and no requirement: a missing rule is
@@ -183,9 +182,9 @@ def declaration_category_candidates(
         return frozenset(selected)
     rows = [row for row in rows if not row.additional_procedure]
     if not requested:
-        # No procedure (DE 1/10): the category is not known. The browser form does not
-        # ask for the procedure yet, so this is not refused here (see the module notes).
-        return frozenset()
+        # No procedure (DE 1/10): any category of the type; what they all require (the
+        # procedure itself among it) is then required (see the module notes).
+        return frozenset(row.category for row in rows)
     return frozenset(
         row.category for row in rows if not row.procedures or row.procedures & requested
     )

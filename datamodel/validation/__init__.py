@@ -32,8 +32,14 @@ Normalisation (the canonical form, see ``datamodel.dictionary``):
   folded to one space; country, currency and Incoterms codes, ``currencyID`` and
   ``unitCode`` upper-cased (their code lists are upper-case);
 - decimals as canonical decimal strings: no exponent, no leading or trailing zeros, no
-  ``-0`` (``"0012.500"`` -> ``"12.5"``); JSON numbers are accepted for decimals and integers
-  for any value (``9`` -> ``"9"``), booleans never;
+  ``-0`` (``"0012.500"`` -> ``"12.5"``); JSON numbers are accepted for decimals (amounts,
+  measures, quantities, numerics), but not when written with an exponent (``1e3``:
+  ``BAD_FORMAT``, see ``datamodel.text.ExponentDecimal``); a code, ID or text sent as a JSON
+  number is refused (``WRONG_TYPE``: ``0101`` sent as a number would arrive as ``101``);
+  booleans never;
+- texts (values and attributes) in Unicode NFC before any check, so lengths count composed
+  characters; C0/C1 control characters refused (``datamodel.text``, the one rule every
+  channel applies, drafts included through ``datamodel.draft_document``);
 - amounts, measures, quantities and date-times are always ``{"value": ..., attr}`` objects;
   a bare value is accepted and wrapped; a date-time without ``formatCode`` gets the one its
   length implies (8 digits: ``102``, else ``304``);

@@ -19,6 +19,7 @@ from datamodel.dictionary import (
     wco_pointer,
 )
 from datamodel.issues import Issue, IssueCode, Severity
+from datamodel.text import FORBIDDEN_CHARS_RE, ExponentDecimal
 
 MAX_ISSUES = 500
 MAX_NODES = 250_000
@@ -38,8 +39,8 @@ _NUMERIC_BASES = frozenset(
 )
 _NOT_BLANK = r".*[^\s].*"
 _DECIMAL_RE = re.compile(r"([+-]?)([0-9]*)(?:\.([0-9]*))?")
-# C0 controls other than tab/newline/carriage return, DEL, lone surrogates, non-characters.
-_FORBIDDEN_CHARS_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+# The characters no text may hold, on every channel (``datamodel.text``).
+_FORBIDDEN_CHARS_RE = FORBIDDEN_CHARS_RE
 # udt:DateTimePatternType of the schema.
 _DATETIME_RE = re.compile(r"(20\d{6})(?:(\d{6})(Z|[-+]\d\d))?", re.ASCII)
 _DATETIME_FORMATS = {"102": "CCYYMMDD", "304": "CCYYMMDDHHMMSS with Z or +hh/-hh"}
@@ -150,9 +151,11 @@ class _TooLarge(Exception):
 def canonical_decimal(raw: object) -> str | None:
     """The canonical decimal string of a JSON number or numeric string, ``None`` if not one.
 
-    ``"0012.500"`` -> ``"12.5"``, ``-0.0`` -> ``"0"``, ``1e-05`` -> ``"0.00001"``; NaN,
-    infinities, exponents in strings, booleans and integers of more than 40 digits are not
-    decimals here (xs:decimal has no exponent and no special values).
+    ``"0012.500"`` -> ``"12.5"``, ``-0.0`` -> ``"0"``; NaN, infinities, exponents (in
+    strings, and JSON numbers written with one: ``ExponentDecimal``), booleans and integers
+    of more than 40 digits are not decimals here (xs:decimal, XSD 1.0 part 2 section 3.2.3,
+    has no exponent and no special values). A Python float (from a caller, never from the
+    API's JSON) is taken by its shortest repr: ``1e-05`` -> ``"0.00001"``.
     """
     if isinstance(raw, bool):
         return None
@@ -165,7 +168,7 @@ def canonical_decimal(raw: object) -> str | None:
             return None
         text = format(Decimal(repr(raw)), "f")
     elif isinstance(raw, Decimal):
-        if not raw.is_finite() or abs(raw.adjusted()) > 40:
+        if isinstance(raw, ExponentDecimal) or not raw.is_finite() or abs(raw.adjusted()) > 40:
             return None
         text = format(raw, "f")
     elif isinstance(raw, str):
@@ -194,12 +197,15 @@ def _digits(canonical: str) -> tuple[int, int]:
 
 
 def _text(raw: object) -> str | None:
-    """A scalar as text: strings as they are, integers written out; ``None`` otherwise."""
-    if isinstance(raw, str):
-        return raw
-    if isinstance(raw, int) and not isinstance(raw, bool) and abs(raw) < _MAX_INT:
-        return str(raw)
-    return None
+    """A text as it came, ``None`` for anything else. A code, ID or text sent as a JSON
+    number is refused, not written out: ``0101`` sent as a number arrives as 101, and the
+    lost leading zero makes another commodity code (or LRN, or EORI)."""
+    return raw if isinstance(raw, str) else None
+
+
+def is_json_number(raw: object) -> bool:
+    """Whether ``raw`` is a JSON number (not a boolean)."""
+    return isinstance(raw, int | float | Decimal) and not isinstance(raw, bool)
 
 
 def _one_line(text: str) -> bool:

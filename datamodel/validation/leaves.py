@@ -14,6 +14,7 @@ from datamodel.dictionary import (
     ElementSpec,
 )
 from datamodel.issues import IssueCode
+from datamodel.text import nfc
 from datamodel.validation.base import (
     _CURRENCY_RE,
     _DATETIME_FORMATS,
@@ -109,6 +110,8 @@ def _text_check(fmt: _LeafFormat) -> TextCheck:
 
             def check_text(raw: str) -> str | None:
                 text = raw.strip()
+                if not text.isascii():
+                    text = nfc(text)
                 if not text or len(text) > limit:
                     return None
                 if text.isprintable() or _printable_enough(text, single_line):
@@ -120,6 +123,8 @@ def _text_check(fmt: _LeafFormat) -> TextCheck:
         def check_code(raw: str) -> str | None:
             # Letters and digits only: nothing to collapse.
             text = raw if raw.isalnum() else " ".join(raw.split())
+            if not text.isascii():
+                text = nfc(text)
             if not text or len(text) > limit:
                 return None
             if text.isprintable() or _printable_enough(text, single_line):
@@ -129,7 +134,7 @@ def _text_check(fmt: _LeafFormat) -> TextCheck:
         return check_code
 
     def check(raw: str) -> str | None:
-        text = " ".join(raw.split()) if token else raw.strip()
+        text = nfc(" ".join(raw.split()) if token else raw.strip())
         if upper:
             text = text.upper()
         if (
@@ -181,7 +186,7 @@ def _currency_check(raw: str) -> str | None:
 
 
 def _unit_check(raw: str) -> str | None:
-    text = raw.strip().upper()
+    text = nfc(raw.strip().upper())
     if len(text) > _UNIT_MAX_LENGTH or (
         not text.isprintable() and _FORBIDDEN_CHARS_RE.search(text)
     ):
@@ -364,7 +369,7 @@ def text_leaf_attributes_check(spec: ElementSpec) -> AttributesCheck:
             attribute_check = checks.get(name)
             if attribute_check is None or type(raw) is not str:
                 return None
-            text = raw.strip()
+            text = nfc(raw.strip())
             if text:
                 if attribute_check(text) is not None:
                     return None

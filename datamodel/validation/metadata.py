@@ -9,6 +9,7 @@ from datamodel.dictionary import (
     metadata_attributes,
 )
 from datamodel.issues import Issue, IssueCode, Severity
+from datamodel.text import nfc
 from datamodel.validation.base import (
     _FORBIDDEN_CHARS_RE,
     MAX_ISSUES,
@@ -128,6 +129,8 @@ class WalkBase:
 
     def metadata_text(self, raw: object, parts: list[str | int], wrong_type: str) -> str | None:
         text = _text(raw)
+        if text is not None:
+            text = nfc(text)
         if text is None:
             self.report(IssueCode.WRONG_TYPE, parts, wrong_type)
         elif _FORBIDDEN_CHARS_RE.search(text):

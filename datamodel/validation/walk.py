@@ -12,6 +12,7 @@ from datamodel.dictionary import (
     declaration_spec,
 )
 from datamodel.issues import IssueCode, Severity
+from datamodel.text import nfc
 from datamodel.validation.base import (
     _CURRENCY_RE,
     _DATETIME_FORMATS,
@@ -27,6 +28,7 @@ from datamodel.validation.base import (
     _text,
     _TooLarge,
     canonical_decimal,
+    is_json_number,
     issue_at,
     label,
     message,
@@ -330,7 +332,7 @@ class _Walk(WalkBase):
                     message(_("%(name)s must be a text."), name=attribute.name),
                 )
                 return None
-            text = text.strip()
+            text = nfc(text.strip())
             problem = _attribute_check(attribute)(text)
             if problem is not None:
                 self.report(problem[0], parts, problem[1])
@@ -356,13 +358,16 @@ class _Walk(WalkBase):
             return self.decimal_value(raw, spec, fmt, parts)
         text = raw if raw.__class__ is str else _text(raw)
         if text is None:
-            self.report(
-                IssueCode.WRONG_TYPE,
-                parts,
-                message(_("%(field)s must be a text value."), field=label(spec)),
-            )
+            if is_json_number(raw):
+                template = _(
+                    '%(field)s must be sent as a text in quotes ("0101"), not as a JSON '
+                    "number: a number loses leading zeros."
+                )
+            else:
+                template = _("%(field)s must be a text value.")
+            self.report(IssueCode.WRONG_TYPE, parts, message(template, field=label(spec)))
             return None
-        text = " ".join(text.split()) if fmt.token else text.strip()
+        text = nfc(" ".join(text.split()) if fmt.token else text.strip())
         if fmt.upper:
             text = text.upper()
         if not text.isprintable() and _FORBIDDEN_CHARS_RE.search(text):
@@ -497,7 +502,7 @@ class _Walk(WalkBase):
                     IssueCode.WRONG_TYPE, parts, message(_("%(name)s must be a text."), name=name)
                 )
                 return None
-            text = text.strip()
+            text = nfc(text.strip())
             if name == "currencyID":
                 text = text.upper()
                 if not _CURRENCY_RE.fullmatch(text):

@@ -123,6 +123,50 @@ def _encoding_allowed(name: str) -> bool:
         return False
 
 
+# Encodings of one byte per character in which any byte sequence is text: UTF-8 bytes
+# declared as one of them are read without error, each multi-byte character as two or three
+# wrong ones ("Müller" as "MÃ¼ller").
+_SINGLE_BYTE = frozenset(
+    {f"iso8859-{n}" for n in range(1, 17)} | {f"cp{n}" for n in range(1250, 1259)}
+)
+_NON_ASCII_WORD = re.compile(r"[^\s<>\"'=/]*[^\x00-\x7f]+[^\s<>\"'=/]*")
+
+
+def _encoding_mismatch(raw: bytes, encoding: str) -> Issue | None:
+    """ENCODING_MISMATCH when the document declares a single-byte encoding (ISO 8859-n,
+    Windows-125n) but its bytes are UTF-8 holding non-ASCII characters, else None.
+
+    Such bytes read in the declared encoding give mojibake ("MÃ¼ller" for "Müller") without
+    any parse error, so the XML parser cannot see it. Text really written in ISO 8859-1
+    practically never forms valid UTF-8 multi-byte sequences (they need an accented capital
+    or symbol followed by one or two C1-range bytes: Unicode Standard, 3.9 Table 3-7, and
+    the W3C's "Character encodings for beginners"), so valid UTF-8 here means UTF-8.
+    Refused, with one word as it would be read, rather than stored wrongly.
+    """
+    try:
+        declared = codecs.lookup(encoding).name
+    except LookupError:
+        return None
+    if declared not in _SINGLE_BYTE or raw.isascii():
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    match = _NON_ASCII_WORD.search(text)
+    word = match.group(0)[:40] if match else ""
+    misread = word.encode("utf-8").decode(declared, errors="replace")
+    return _document_issue(
+        IssueCode.ENCODING_MISMATCH,
+        _(
+            'The XML declares encoding="%(declared)s", but its bytes are UTF-8: '
+            '"%(word)s" would be read as "%(misread)s". Declare encoding="UTF-8" (or send '
+            "the document in %(declared)s)."
+        )
+        % {"declared": encoding, "word": word, "misread": misread},
+    )
+
+
 def _syntax_issue(raw: bytes, error: etree.XMLSyntaxError) -> Issue:
     if any(marker in raw for marker in _DTD_MARKERS):
         # libxml2 stops DTD abuse (entity amplification, undefined entities) with a
@@ -204,6 +248,9 @@ def parse_xml_safely(
                 _("The encoding %(encoding)s is not accepted; use UTF-8.") % {"encoding": encoding},
             )
         ]
+    mismatch = _encoding_mismatch(raw, encoding)
+    if mismatch is not None:
+        return None, [mismatch]
     try:
         # Every element has a start tag with a "<" byte, so fewer "<" bytes than the limit
         # proves the element count is within it without any per-element Python work.

@@ -18,7 +18,17 @@ from lxml import etree
 from datamodel.dictionary import ElementSpec, json_pointer, wco_pointer
 from datamodel.issues import Issue, IssueCode
 
-from .names import SCHEMA_DIR, SUBMIT_SCHEMA, local_name, metadata_fields
+from .names import (
+    DATETIME_STRING,
+    NS_DEC,
+    NS_DEC_DS,
+    NS_METADATA,
+    SCHEMA_DIR,
+    SUBMIT_SCHEMA,
+    local_name,
+    metadata_fields,
+    namespace_of,
+)
 from .reading import DECLARATION_KEY, METADATA_KEY, element_parts, spec_of_parts
 
 
@@ -178,6 +188,10 @@ def _issue_from_entry(root: etree._Element, entry: etree._LogEntry) -> Issue:
     detail = _CLARK.sub("", message[prefix.end() :] if prefix else message).strip()
     kind = entry.type_name
 
+    if kind in ("SCHEMAV_ELEMENT_CONTENT", "SCHEMAV_CVC_ELT_1"):
+        wrong_namespace = _namespace_issue(element, parts, name)
+        if wrong_namespace is not None:
+            return wrong_namespace
     if kind == "SCHEMAV_ELEMENT_CONTENT":
         return _content_issue(element, parts, spec, name, message)
     if attribute is not None:
@@ -216,6 +230,39 @@ def _issue_from_entry(root: etree._Element, entry: etree._LogEntry) -> Issue:
         if lengths and int(lengths.group(1)) > int(lengths.group(2)):
             code = IssueCode.TOO_LONG
     return _issue(code, parts, f"{name}: {detail}")
+
+
+def expected_namespace(element: etree._Element) -> str:
+    """The namespace the DEC-DMS 2 submission schema gives an element where it stands:
+    DateTimeString is local to the Declaration_DS schema (its own namespace); the
+    Declaration and everything in it are DEC-DMS; the MetaData envelope's own fields are
+    DocumentMetaData-DMS (schemas ``wrapper_submit.xsd``, ``DocumentMetaData_2_DMS.xsd``)."""
+    name = local_name(element.tag)
+    if name == DATETIME_STRING:
+        return NS_DEC_DS
+    if name == DECLARATION_KEY:
+        return NS_DEC
+    for ancestor in element.iterancestors():
+        if isinstance(ancestor.tag, str) and local_name(ancestor.tag) == DECLARATION_KEY:
+            return NS_DEC
+    return NS_METADATA
+
+
+def _namespace_issue(element: etree._Element, parts: list[str | int], name: str) -> Issue | None:
+    """WRONG_NAMESPACE when the element the schema refused stands in another namespace
+    than the one expected there (a wrong or mixed namespace, e.g. DEC-DMS:1 or none): the
+    message names both, where libxml2 would only say the element is not expected."""
+    if not isinstance(element.tag, str):
+        return None
+    found, expected = namespace_of(element.tag), expected_namespace(element)
+    if found == expected:
+        return None
+    return _issue(
+        IssueCode.WRONG_NAMESPACE,
+        parts,
+        _("%(name)s is in namespace %(found)s; expected namespace %(expected)s.")
+        % {"name": name, "found": found or _("(none)"), "expected": expected},
+    )
 
 
 def _content_issue(

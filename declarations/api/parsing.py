@@ -1,9 +1,7 @@
 """Request bodies and response formats of the API: strict JSON, WCO DM XML in and out."""
 
 import json
-import re
 from collections.abc import Mapping
-from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -13,6 +11,7 @@ from rest_framework.parsers import BaseParser
 from rest_framework.renderers import BaseRenderer
 
 from datamodel.issues import IssueCode
+from datamodel.text import FORBIDDEN_CHARS_RE, json_decimal
 from datamodel.xmlio import declaration_to_xml
 
 from .errors import BodyTooLarge, InvalidInput
@@ -21,9 +20,10 @@ from .errors import BodyTooLarge, InvalidInput
 
 # A WCO DM declaration nests about a dozen levels (7 element levels, arrays, value objects).
 MAX_JSON_DEPTH = 32
-# Characters XML 1.0 cannot carry (C0 controls but tab, CR, LF; lone surrogates; U+FFFE/F):
-# refused in JSON too, so both formats hold the same texts and every text encodes as UTF-8.
-_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# The characters no text may hold (controls, lone surrogates...): the datamodel's one rule
+# (``datamodel.text``), applied to every JSON body, so that every text encodes as UTF-8 and
+# the JSON and XML forms of a declaration hold the same texts.
+_NOT_TEXT = FORBIDDEN_CHARS_RE
 
 
 def _body_limit() -> int:
@@ -115,9 +115,10 @@ class JSONBodyParser(BaseParser):
     """``application/json`` bodies, strictly: UTF-8 only, at most DATA_UPLOAD_MAX_MEMORY_SIZE
     bytes (413 beyond), no member name twice in one object, no NaN/Infinity, no integer of
     more than 4300 digits, nesting at most ``MAX_JSON_DEPTH``, no control characters in
-    texts. Every refusal is a 400 ``malformed``
-    or ``too_large`` error, never a server error. Returns the parsed value, whatever its
-    type (the service says what a declaration must look like); fractions as ``Decimal``.
+    texts (``datamodel.text``). Every refusal is a 400 ``malformed`` or ``too_large`` error,
+    never a server error. Returns the parsed value, whatever its type (the service says what
+    a declaration must look like); fractions as ``Decimal`` (``ExponentDecimal`` when
+    written with an exponent).
 
     Errors inside the value carry a WCO pointer only when the view takes a WCO DM document
     (``ApiView.wco_document_body``); a decision's ``reason`` is no WCO element.
@@ -141,11 +142,13 @@ class JSONBodyParser(BaseParser):
         try:
             text = raw.decode("utf-8-sig")
             # Decimal, not float: amounts of n..16,3 keep every digit the trader sent
-            # (datamodel turns JSON numbers into canonical decimal strings).
+            # (datamodel turns JSON numbers into canonical decimal strings); a number written
+            # with an exponent is marked (``ExponentDecimal``) so that the datamodel refuses
+            # it where the schema wants an xs:decimal.
             data = json.loads(
                 text,
                 parse_constant=_reject_constant,
-                parse_float=Decimal,
+                parse_float=json_decimal,
                 object_pairs_hook=_unique_keys,
             )
         except UnicodeDecodeError:

@@ -5,6 +5,8 @@ from typing import Any
 from django import forms
 from django.forms import BoundField
 
+from datamodel.text import nfc
+
 # --- form building blocks -----------------------------------------------------------------
 
 
@@ -45,8 +47,17 @@ class PortalForm(forms.Form):
                 widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
 
+class TextField(forms.CharField):
+    """A stripped text in Unicode NFC, so that its ``max_length`` counts characters as the
+    datamodel does (``datamodel.text``: NFC before checks and storage). Control characters
+    are left to the datamodel, which refuses them at the field on every channel."""
+
+    def to_python(self, value: Any) -> str:
+        return nfc(super().to_python(value))
+
+
 def text_field(label: Any, max_length: int, **attrs: str) -> forms.CharField:
-    return forms.CharField(
+    return TextField(
         label=label,
         required=False,
         max_length=max_length,
@@ -57,7 +68,7 @@ def text_field(label: Any, max_length: int, **attrs: str) -> forms.CharField:
 def decimal_field(label: Any, **kwargs: Any) -> forms.CharField:
     # A CharField, not a DecimalField: the datamodel checks the number format and reports it
     # with the WCO pointer like any other issue, so the trader sees every problem at once.
-    return forms.CharField(
+    return TextField(
         label=label,
         required=False,
         max_length=40,

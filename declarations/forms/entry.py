@@ -65,6 +65,7 @@ class DeclarationHeaderForm(PortalForm):
         _("Mode of transport at the border"), BLANK_CHOICE + TRANSPORT_MODES
     )
     exit_office = text_field(_("Customs office of exit"), 17, **{"class": "font-monospace"})
+    goods_location = text_field(_("Location of goods (DE 5/23)"), 35, **{"class": "font-monospace"})
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -74,6 +75,10 @@ class DeclarationHeaderForm(PortalForm):
         ) % {"max": NATIONAL_LRN_MAX_LENGTH}
         self.fields["exit_office"].help_text = _(
             "Exports only: the office where the goods leave, e.g. GB000040 (Dover)."
+        )
+        self.fields["goods_location"].help_text = _(
+            "Where customs can examine the goods: the location code, e.g. GBAUFXTFXTFXT or "
+            "FXTFXTFXT (Felixstowe)."
         )
         self.fields["declarant_id"].help_text = _(
             "The EORI of your company, which lodges the declaration, also when it acts for "
@@ -95,6 +100,24 @@ class GoodsItemForm(PortalForm):
     quantity_unit = select_field(_("Unit"), QUANTITY_UNITS, initial="KGM")
     customs_value = decimal_field(_("Customs value"))
     customs_value_currency = select_field(_("Currency of the customs value"), currency_choices)
+    procedure_current = text_field(
+        _("Procedure code (DE 1/10)"), 2, inputmode="numeric", **{"class": "font-monospace"}
+    )
+    procedure_previous = text_field(
+        _("Previous procedure (DE 1/10)"), 2, inputmode="numeric", **{"class": "font-monospace"}
+    )
+    packages = decimal_field(_("Number of packages (DE 6/10)"))
+    package_type = text_field(
+        _("Type of packages (DE 6/9)"), 2, **{"class": "font-monospace", "size": "3"}
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["procedure_current"].help_text = _(
+            "The procedure the goods enter and the one they come from, e.g. 40 and 00 "
+            "(release for free circulation, no previous procedure)."
+        )
+        self.fields["package_type"].help_text = _("UN/ECE Rec. 21 code, e.g. BG (bag), CT.")
 
 
 class BaseGoodsItemFormSet(forms.BaseFormSet):
@@ -159,6 +182,7 @@ HEADER_FIELDS: tuple[FieldPath, ...] = (
     FieldPath("export_country", ("GoodsShipment", "ExportCountry", "ID")),
     FieldPath("destination_country", ("GoodsShipment", "Destination", "CountryCode")),
     FieldPath("incoterm", ("GoodsShipment", "TradeTerms", "ConditionCode")),
+    FieldPath("goods_location", ("GoodsShipment", "Consignment", "GoodsLocation", "Name")),
 )
 
 # Goods item: relative to /Declaration/GoodsShipment/GovernmentAgencyGoodsItem/{i}.
@@ -174,6 +198,12 @@ ITEM_FIELDS: tuple[FieldPath, ...] = (
     FieldPath("quantity_unit", ("Commodity", "GoodsMeasure", "TariffQuantity", "unitCode")),
     FieldPath("customs_value", ("CustomsValueAmount", "value")),
     FieldPath("customs_value_currency", ("CustomsValueAmount", "currencyID")),
+    # WCO DM GovernmentProcedure (DE 1/10: requested procedure 2 digits + previous 2 digits).
+    FieldPath("procedure_current", ("GovernmentProcedure", 0, "CurrentCode")),
+    FieldPath("procedure_previous", ("GovernmentProcedure", 0, "PreviousCode")),
+    # WCO DM Packaging, the item's first (DE 6/9 type, 6/10 number); numbered 1.
+    FieldPath("packages", ("Packaging", 0, "QuantityQuantity", "value")),
+    FieldPath("package_type", ("Packaging", 0, "TypeCode")),
 )
 
 # Fields written only together with a value (a unit alone is not a quantity).
@@ -258,6 +288,13 @@ def _write(target: dict[str, Any], mapping: Iterable[FieldPath], values: dict[st
             for name, _fixed in entry.fixed:
                 _remove(target, entry.path[:-1] + (name,))
             _remove(target, entry.path)
+
+
+def _number_packaging(item: dict[str, Any]) -> None:
+    """The form's packaging is the item's first (WCO DM 68A/137, SequenceNumeric 006)."""
+    packaging = item.get("Packaging")
+    if isinstance(packaging, list) and packaging and isinstance(packaging[0], dict):
+        packaging[0].setdefault("SequenceNumeric", "1")
 
 
 def _read(source: Any, mapping: Iterable[FieldPath]) -> dict[str, str]:
@@ -415,6 +452,7 @@ class DeclarationEntry:
                 item = {}
             item["SequenceNumeric"] = str(number)
             _write(item, ITEM_FIELDS, form.cleaned_data)
+            _number_packaging(item)
             goods_items.append(item)
         if goods_items:
             _set(document, GOODS_ITEMS, goods_items)

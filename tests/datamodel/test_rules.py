@@ -911,12 +911,13 @@ def test_a_near_empty_standard_import_is_refused_with_one_error_per_missing_elem
     assert all("H1" in str(i.message) for i in result.issues if i.code == IssueCode.REQUIRED)
 
 
-def test_without_a_procedure_the_category_is_unknown_and_nothing_is_asked():
-    # given the near-empty import without its procedure code (the form has no field yet)
+def test_without_a_procedure_what_every_category_of_the_type_requires_is_asked():
+    # given the near-empty import without its procedure code
     doc = copy.deepcopy(NEAR_EMPTY_IMPORT)
     del item(doc)["GovernmentProcedure"]
-    # then no category's requirements apply
-    assert issues(doc, IssueCode.REQUIRED) == []
+    # then the procedure (DE 1/10, required in every import category) is asked for
+    required = [i.path for i in issues(doc, IssueCode.REQUIRED)]
+    assert f"{ITEM}/0/GovernmentProcedure/0/CurrentCode" in required
 
 
 def test_a_procedure_no_category_lists_asks_nothing():

@@ -157,10 +157,13 @@ def test_bare_scalars_become_value_objects():
     assert measures["NetNetWeightMeasure"] == {"value": "1000"}
 
 
-def test_integers_are_accepted_for_codes():
+def test_integers_are_refused_for_codes():
+    # A code sent as a JSON number would lose its leading zeros (issue 7; see
+    # tests/datamodel/test_input_hardening.py).
     result = validate(valid_document(FunctionCode=9))
-    assert result.ok
-    assert result.document["Declaration"]["FunctionCode"] == "9"
+    assert [(i.code, i.path) for i in result.errors] == [
+        (IssueCode.WRONG_TYPE, "/Declaration/FunctionCode")
+    ]
 
 
 def test_date_time_gets_the_format_code_its_length_implies():

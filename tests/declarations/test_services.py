@@ -302,12 +302,26 @@ def test_submit_refuses_a_declaration_without_declarant(
     assert _nothing_written()
 
 
-def test_the_declarant_is_compared_without_case_or_surrounding_blanks(trader_a: Trader) -> None:
-    document = valid_document(Declarant={"ID": "  gb123456789000 ", "Name": "Example Ltd"})
+def test_the_declarant_is_compared_without_surrounding_blanks(trader_a: Trader) -> None:
+    document = valid_document(Declarant={"ID": "  GB123456789000 ", "Name": "Example Ltd"})
 
     declaration = declaration_submit(trader=trader_a, document=document)
 
     assert declaration.status == ClearanceStatus.SUBMITTED
+
+
+def test_a_declarant_eori_in_lower_case_is_refused_saying_how_to_write_it(
+    trader_a: Trader,
+) -> None:
+    # An EORI number is written in capitals (UCC DA Annex 12-01): the trader is told so.
+    document = valid_document(Declarant={"ID": "gb123456789000", "Name": "Example Ltd"})
+
+    with pytest.raises(DeclarationInvalid) as refused:
+        declaration_submit(trader=trader_a, document=document)
+
+    assert [i.code for i in refused.value.issues] == [IssueCode.BAD_EORI]
+    assert "GB123456789000" in str(refused.value.issues[0].message)
+    assert _nothing_written()
 
 
 def test_every_lodging_issue_is_given_at_once(trader_b: Trader) -> None:

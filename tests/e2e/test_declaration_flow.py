@@ -25,6 +25,10 @@ COFFEE_ITEM = {
     "Unit": "KGM",
     "Customs value": "5000",
     "Currency of the customs value": "EUR",
+    "Procedure code (DE 1/10)": "40",
+    "Previous procedure (DE 1/10)": "00",
+    "Number of packages (DE 6/10)": "40",
+    "Type of packages (DE 6/9)": "BG",
 }
 MEDICAMENTS_ITEM = {
     "HS code": "300490",
@@ -36,6 +40,10 @@ MEDICAMENTS_ITEM = {
     "Unit": "NAR",
     "Customs value": "10000",
     "Currency of the customs value": "EUR",
+    "Procedure code (DE 1/10)": "40",
+    "Previous procedure (DE 1/10)": "00",
+    "Number of packages (DE 6/10)": "25",
+    "Type of packages (DE 6/9)": "CT",
 }
 SELECTS = {
     "Country of origin",
@@ -75,6 +83,7 @@ def fill_header(page: Page, lrn: str) -> None:
             "Importer country": "GB",
             "Exporter ID": "BR12345678000190",
             "Exporter name": "Cafe do Brasil SA",
+            "Location of goods (DE 5/23)": "FXTFXTFXT",
             "Exporter country": "BR",
             "Country of export": "BR",
             "Country of destination": "GB",

@@ -104,7 +104,10 @@ def _goods_item(
     net_kg: Decimal,
     quantity: Decimal,
     unit: str,
+    packages: int = 1,
 ) -> dict[str, Any]:
+    """A goods item released for free circulation (procedure 40, no previous: 00), in
+    ``packages`` packages (UN/ECE Rec. 21 PK)."""
     return {
         "SequenceNumeric": str(sequence),
         "CustomsValueAmount": {"value": str(value), "currencyID": "EUR"},
@@ -117,7 +120,11 @@ def _goods_item(
                 "TariffQuantity": {"value": str(quantity), "unitCode": unit},
             },
         },
+        "GovernmentProcedure": [{"CurrentCode": "40", "PreviousCode": "00"}],
         "Origin": [{"CountryCode": origin}],
+        "Packaging": [
+            {"SequenceNumeric": "1", "QuantityQuantity": {"value": str(packages)}, "TypeCode": "PK"}
+        ],
     }
 
 
