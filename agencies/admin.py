@@ -5,6 +5,7 @@ inactive, previewed, then activated; every change in their history), and the rev
 from typing import Any
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -148,9 +149,11 @@ class RoutingRuleAdmin(admin.ModelAdmin):
         """GET: what the rule would change over the last ``days`` (default 30) days.
         POST ``activate``/``deactivate``: switch the rule, recorded in its history."""
         rule = get_object_or_404(RoutingRule.objects.select_related("agency"), pk=pk)
+        if not self.has_view_permission(request, rule):
+            raise PermissionDenied
         if request.method == "POST":
             if not self.has_change_permission(request, rule):
-                return HttpResponse(status=403)
+                raise PermissionDenied
             active = request.POST.get("action") == "activate"
             if routing_rule_set_active(rule.pk, active, actor=request.user):
                 message = _("Rule activated.") if active else _("Rule deactivated.")
