@@ -86,7 +86,9 @@ class DocumentNeedSerializer(serializers.Serializer):
 class AgencyRequirementSerializer(serializers.Serializer):
     agency = serializers.CharField(source="agency.name")
     agency_code = serializers.CharField(source="agency.code")
-    requirement = serializers.ChoiceField(choices=RoutingRequirement.choices)
+    requirement = serializers.CharField(
+        help_text=" | ".join(value for value, _label in RoutingRequirement.choices)
+    )
     requirement_label = serializers.CharField()
     reviews = serializers.BooleanField(help_text="False: disclaimed, the agency is informed.")
     rules = serializers.ListField(child=serializers.CharField())
