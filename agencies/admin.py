@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -141,14 +141,16 @@ class RoutingRuleAdmin(admin.ModelAdmin):
     def get_urls(self) -> list:
         preview = self.admin_site.admin_view(self.preview_view)
         return [
-            path("<int:pk>/preview/", preview, name="agencies_routingrule_preview"),
+            path("<path:object_id>/preview/", preview, name="agencies_routingrule_preview"),
             *super().get_urls(),
         ]
 
-    def preview_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def preview_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         """GET: what the rule would change over the last ``days`` (default 30) days.
         POST ``activate``/``deactivate``: switch the rule, recorded in its history."""
-        rule = get_object_or_404(RoutingRule.objects.select_related("agency"), pk=pk)
+        if not object_id.isdigit():
+            raise Http404
+        rule = get_object_or_404(RoutingRule.objects.select_related("agency"), pk=int(object_id))
         if not self.has_view_permission(request, rule):
             raise PermissionDenied
         if request.method == "POST":

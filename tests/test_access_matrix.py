@@ -115,7 +115,7 @@ EXPECTED: dict[str, str] = {
     'admin/agencies/routingrule/<path:object_id>/delete/': '302 302 302 302 302 302 200 403 403 403',
     'admin/agencies/routingrule/<path:object_id>/change/': '302 302 302 302 302 302 200 200 403 200',
     'admin/agencies/routingrule/<path:object_id>/': '302 302 302 302 302 302 302 302 302 302',
-    'admin/agencies/routingrule/<int:pk>/preview/': '302 302 302 302 302 302 200 200 403 200',
+    'admin/agencies/routingrule/<path:object_id>/preview/': '302 302 302 302 302 302 200 200 403 200',
     'admin/agencies/routingrulechange/': '302 302 302 302 302 302 200 200 403 200',
     'admin/agencies/routingrulechange/add/': '302 302 302 302 302 302 403 403 403 403',
     'admin/agencies/routingrulechange/<path:object_id>/history/': '302 302 302 302 302 302 200 200 403 200',
