@@ -1,6 +1,9 @@
 """Border agencies, their officers, the routing rules and the review tasks."""
 
+from datetime import date
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -56,12 +59,36 @@ class Officer(models.Model):
         return f"{self.user} @ {self.agency}"
 
 
+class RoutingRequirement(models.TextChoices):
+    """How strongly a routing rule claims a goods item (US ACE PGA flags: ``R`` data
+    required, ``M`` may be required and can be disclaimed).
+
+    ``required``: the agency reviews every matching item. ``may_be_required``: the agency
+    reviews it unless the trader disclaims it with one of the rule's exemption codes (UK
+    CDS ``Y`` document codes, ACE PGA disclaim codes); a disclaimed item is recorded, with
+    the code, so the agency is informed. ``customs`` is not a rule's: customs reviews every
+    item (``Agency.is_customs``)."""
+
+    REQUIRED = "required", _("required")
+    MAY_BE_REQUIRED = "may_be_required", _("may be required")
+    DISCLAIMED = "disclaimed", _("disclaimed")
+    CUSTOMS = "customs", _("customs reviews every item")
+
+
 class RoutingRule(models.Model):
     """Sends goods items that match every filled-in condition to ``agency`` for review.
 
-    Conditions (blank = any): ``hs_prefix`` is the start of the HS code (WCO DM 145,
-    digits only, e.g. ``30`` for chapter 30 or ``0901`` for heading 09.01);
-    ``origin_country`` is ISO 3166-1 alpha-2 (WCO DM 066); ``declaration_type`` is IM/EX.
+    Conditions (blank = any; all filled ones must hold, ``agencies.routing.conditions``):
+    ``hs_prefix``: 2-10 digits the HS code starts with (WCO DM 145), starting a code of the
+    HS nomenclature in force; ``origin_country`` / ``export_country`` /
+    ``destination_country``: ISO 3166-1 alpha-2 or a customs user-assigned code (WCO DM 063,
+    062, 014); ``declaration_type``: IM/EX/CO (DE 1/1); ``procedure_code``: DE 1/10, the
+    requested procedure (2 digits, any previous) or requested + previous (4 digits);
+    ``value_above`` + ``value_currency``: customs value (WCO DM 108) above the amount;
+    ``document_code``: the document (DE 2/3, category + type) the agency wants on the item,
+    and ``exemption_codes`` the codes by which a trader disclaims it. A rule is in force
+    when ``active`` and today lies within ``valid_from`` .. ``valid_to`` (inclusive).
+    New and edited rules are saved inactive and activated after a preview (admin).
     """
 
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="routing_rules")
@@ -69,13 +96,25 @@ class RoutingRule(models.Model):
         _("HS code prefix"),
         max_length=10,
         blank=True,
-        help_text=_("Digits the HS code starts with, e.g. 30 or 0901. Blank: any."),
+        help_text=_("2 to 10 digits the HS code starts with, e.g. 30 or 0901. Blank: any."),
     )
     origin_country = models.CharField(
         _("country of origin"),
         max_length=2,
         blank=True,
         help_text=_("ISO 3166-1 alpha-2 code, e.g. CN. Blank: any."),
+    )
+    export_country = models.CharField(
+        _("country of export"),
+        max_length=2,
+        blank=True,
+        help_text=_("ISO 3166-1 alpha-2 code of the country the goods are dispatched from."),
+    )
+    destination_country = models.CharField(
+        _("country of destination"),
+        max_length=2,
+        blank=True,
+        help_text=_("ISO 3166-1 alpha-2 code of the country of destination."),
     )
     declaration_type = models.CharField(
         _("declaration type"),
@@ -84,21 +123,135 @@ class RoutingRule(models.Model):
         blank=True,
         help_text=_("Blank: imports and exports."),
     )
-    active = models.BooleanField(_("active"), default=True)
+    procedure_code = models.CharField(
+        _("procedure code"),
+        max_length=4,
+        blank=True,
+        help_text=_(
+            "DE 1/10: requested procedure (2 digits, e.g. 40) or requested + previous "
+            "(4 digits, e.g. 4000). Blank: any."
+        ),
+    )
+    value_above = models.DecimalField(
+        _("customs value above"),
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Matches items whose customs value exceeds this amount. Blank: any."),
+    )
+    value_currency = models.CharField(
+        _("currency of the amount"),
+        max_length=3,
+        blank=True,
+        help_text=_("ISO 4217 code of the amount, e.g. EUR."),
+    )
+    document_code = models.CharField(
+        _("document required"),
+        max_length=4,
+        blank=True,
+        help_text=_("DE 2/3 code of the document the agency needs, e.g. C640. Blank: none."),
+    )
+    exemption_codes = models.CharField(
+        _("exemption codes"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "DE 2/3 codes by which a trader disclaims the requirement, separated by "
+            "commas, e.g. Y929, Y930."
+        ),
+    )
+    requirement = models.CharField(
+        _("requirement"),
+        max_length=20,
+        choices=RoutingRequirement.choices[:2],
+        default=RoutingRequirement.REQUIRED,
+        help_text=_(
+            "Required: the agency reviews every matching item. May be required: unless the "
+            "trader declares one of the exemption codes."
+        ),
+    )
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    active = models.BooleanField(
+        _("active"),
+        default=False,
+        help_text=_("New and edited rules are saved inactive: preview, then activate."),
+    )
     description = models.CharField(_("description"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("routing rule")
         verbose_name_plural = _("routing rules")
-        ordering = ["agency", "hs_prefix"]
+        ordering = ["agency", "hs_prefix", "pk"]
 
     def __str__(self) -> str:
-        parts = [
-            f"HS {self.hs_prefix}*" if self.hs_prefix else "",
-            f"origin {self.origin_country}" if self.origin_country else "",
-            self.declaration_type,
-        ]
-        return f"{' '.join(p for p in parts if p) or 'all goods'} -> {self.agency}"
+        return self.description or self.conditions_text()
+
+    def conditions_text(self) -> str:
+        """The conditions in words, e.g. ``HS 0901 from any origin``."""
+        from .routing.conditions import rule_conditions_text
+
+        return rule_conditions_text(self)
+
+    def clean(self) -> None:
+        """Normalise the conditions and refuse those that can never match, at their field
+        (``agencies.routing.conditions.rule_errors``)."""
+        from .routing.conditions import rule_errors
+
+        errors = rule_errors(self)
+        if errors:
+            raise ValidationError(errors)
+
+    def exemption_code_set(self) -> frozenset[str]:
+        return frozenset(c.strip().upper() for c in self.exemption_codes.split(",") if c.strip())
+
+    def in_force_on(self, day: date) -> bool:
+        return (
+            self.active
+            and (self.valid_from is None or self.valid_from <= day)
+            and (self.valid_to is None or day <= self.valid_to)
+        )
+
+
+class RoutingRuleChange(models.Model):
+    """One change to a routing rule, for its history: who, when, what, old -> new.
+
+    ``changes`` is ``{field: [old, new]}`` (strings, as shown to people). Written by the
+    service that makes the change (``agencies.routing.history``), never by a signal;
+    ``rule`` is emptied when the rule is deleted, ``rule_label`` keeps what it was.
+    """
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("created")
+        CHANGED = "changed", _("changed")
+        ACTIVATED = "activated", _("activated")
+        DEACTIVATED = "deactivated", _("deactivated")
+        DELETED = "deleted", _("deleted")
+
+    rule = models.ForeignKey(
+        RoutingRule, on_delete=models.SET_NULL, null=True, blank=True, related_name="changes"
+    )
+    rule_label = models.CharField(_("rule"), max_length=300)
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("who"),
+    )
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    changes = models.JSONField(_("old -> new"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("routing rule change")
+        verbose_name_plural = _("routing rule changes")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.rule_label}: {self.action}"
 
 
 class ReviewStatus(models.TextChoices):
@@ -220,3 +373,41 @@ class ItemOutcome(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item}: {self.outcome}"
+
+
+class RoutingReason(models.Model):
+    """Why a goods item went (or, disclaimed, did not go) to an agency: one row per item,
+    agency and rule (``rule`` empty: customs, which reviews every item).
+
+    Written by ``declaration_route`` from the routing plan; ``task`` is the review task the
+    item went to (empty when disclaimed). ``rule_label`` keeps the rule's wording at routing
+    time; ``document_status`` says how the rule's document requirement stood
+    (``agencies.routing.conditions.DocumentStatus``), ``document_code`` which code did it.
+    """
+
+    declaration = models.ForeignKey(
+        Declaration, on_delete=models.CASCADE, related_name="routing_reasons"
+    )
+    item = models.ForeignKey(GoodsItem, on_delete=models.CASCADE, related_name="routing_reasons")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    task = models.ForeignKey(
+        ReviewTask, on_delete=models.CASCADE, null=True, blank=True, related_name="reasons"
+    )
+    rule = models.ForeignKey(
+        RoutingRule, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    rule_label = models.CharField(_("rule"), max_length=300, blank=True)
+    requirement = models.CharField(
+        _("requirement"), max_length=20, choices=RoutingRequirement.choices
+    )
+    document_status = models.CharField(_("document"), max_length=20, blank=True)
+    document_code = models.CharField(_("document code"), max_length=4, blank=True)
+
+    class Meta:
+        verbose_name = _("routing reason")
+        verbose_name_plural = _("routing reasons")
+        ordering = ["item__sequence", "agency__name", "pk"]
+        indexes = [models.Index(fields=["declaration", "agency"])]
+
+    def __str__(self) -> str:
+        return f"{self.item} -> {self.agency}: {self.rule_label or self.requirement}"

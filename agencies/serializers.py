@@ -22,6 +22,7 @@ from .clearance import item_clearances
 from .inspections.models import Inspection, InspectionKind, InspectionResult, LaboratoryResult
 from .inspections.selectors import declaration_appointments, task_inspections
 from .models import ItemOutcomeKind, ReviewMessageKind, ReviewStatus, ReviewTask
+from .routing.selectors import declaration_item_reasons
 from .selectors import declaration_agencies, display_name, review_messages
 from .services.decisions import DECISIONS
 
@@ -309,6 +310,28 @@ class ReviewMessageSerializer(serializers.Serializer):
     message = serializers.CharField()
 
 
+class RoutingReasonSerializer(serializers.Serializer):
+    """Why a goods item went to an agency (``agencies.routing.selectors.ItemReason``)."""
+
+    sequence = serializers.IntegerField(help_text="Goods item number (WCO 006).")
+    agency = serializers.CharField()
+    agency_code = serializers.CharField()
+    rule_id = serializers.IntegerField(allow_null=True, help_text="Empty: customs.")
+    rule = serializers.CharField(help_text="The rule's wording when the item was routed.")
+    requirement = serializers.CharField(
+        help_text="required | may_be_required | disclaimed | customs"
+    )
+    document_status = serializers.CharField(help_text="'' | present | exempted | missing")
+    document_code = serializers.CharField()
+    text = serializers.CharField(help_text="The reason in words, in the request's language.")
+
+
+def routing_reasons_data(declaration: Declaration, agency_id: int | None = None) -> list:
+    reasons = declaration_item_reasons(declaration, agency_id)
+    rows = [reason for sequence in sorted(reasons) for reason in reasons[sequence]]
+    return RoutingReasonSerializer(rows, many=True).data
+
+
 class ReviewDetailSerializer(ReviewSerializer):
     """A review task with only the goods items routed to the agency: as rows (``items``)
     and inside the declaration's document (``document``, other items left out); and the
@@ -325,6 +348,9 @@ class ReviewDetailSerializer(ReviewSerializer):
         "with outcomes only for the goods items routed to this agency."
     )
     inspections = serializers.SerializerMethodField()
+    routing_reasons = serializers.SerializerMethodField(
+        help_text="Why each goods item came to this agency (rule, requirement, document)."
+    )
 
     class Meta(ReviewSerializer.Meta):
         fields = [
@@ -335,8 +361,13 @@ class ReviewDetailSerializer(ReviewSerializer):
             "outcomes",
             "agencies",
             "inspections",
+            "routing_reasons",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(RoutingReasonSerializer(many=True))
+    def get_routing_reasons(self, task: ReviewTask) -> list[dict[str, Any]]:
+        return routing_reasons_data(task.declaration, task.agency_id)
 
     def _agencies(self, task: ReviewTask) -> list[Any]:
         routed = {item.sequence for item in self._items(task)}
@@ -420,6 +451,9 @@ class ClearanceStatusSerializer(serializers.ModelSerializer):
     review_tasks_queued = serializers.SerializerMethodField(
         help_text="True once every agency concerned has its review task (fan-out done)."
     )
+    routing_reasons = serializers.SerializerMethodField(
+        help_text="Why each goods item went to each agency: one entry per item, agency, rule."
+    )
 
     class Meta:
         model = Declaration
@@ -432,8 +466,13 @@ class ClearanceStatusSerializer(serializers.ModelSerializer):
             "submitted_at",
             "routed_at",
             "review_tasks_queued",
+            "routing_reasons",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(RoutingReasonSerializer(many=True))
+    def get_routing_reasons(self, declaration: Declaration) -> list[dict[str, Any]]:
+        return routing_reasons_data(declaration)
 
     @extend_schema_field(AgencyClearanceSerializer(many=True))
     def get_agencies(self, declaration: Declaration) -> list[dict[str, Any]]:

@@ -180,3 +180,63 @@ def declaration_summary(document: object) -> DeclarationSummary:
         currency=invoice_currency(declaration),
         goods_item_count=len(_list(_at(declaration, "GoodsShipment", "GovernmentAgencyGoodsItem"))),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class ItemControls:
+    """What border agencies' routing looks at in one goods item beyond its row.
+
+    ``procedure_code``: requested + previous procedure (DE 1/10, WCO 1/10 CurrentCode +
+    PreviousCode: 4 characters, or 2 when no previous is given); ``document_codes``: the
+    DE 2/3 codes (AdditionalDocument CategoryCode + TypeCode, e.g. ``C640``, ``Y929``) of
+    the documents on the item and on the header (a header document covers every item).
+    """
+
+    procedure_code: str
+    document_codes: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class ShipmentControls:
+    """The shipment facts routing looks at: ``export_country`` (WCO 062, ExportCountry/ID)
+    and ``destination_country`` (WCO 014, Destination/CountryCode), ISO 3166-1 alpha-2 or
+    ``""``; ``items``: ``ItemControls`` by goods item sequence (as ``goods_item_rows``)."""
+
+    export_country: str
+    destination_country: str
+    items: dict[int, ItemControls]
+
+
+def _document_codes(node: Any) -> set[str]:
+    codes = set()
+    for document in _list(_at(node, "AdditionalDocument")):
+        code = (_text(_at(document, "CategoryCode")) + _text(_at(document, "TypeCode"))).upper()
+        if code:
+            codes.add(code)
+    return codes
+
+
+def shipment_controls(document: object) -> ShipmentControls:
+    """The routing facts of a canonical ``document``; never raises (empty where absent)."""
+    declaration = _declaration(document)
+    shipment = _at(declaration, "GoodsShipment")
+    header_documents = _document_codes(declaration)
+    items: dict[int, ItemControls] = {}
+    for position, item in enumerate(_list(_at(shipment, "GovernmentAgencyGoodsItem")), start=1):
+        if not isinstance(item, dict):
+            continue
+        sequence = _text(item.get("SequenceNumeric"))
+        number = int(sequence) if sequence.isascii() and sequence.isdigit() else position
+        procedure = _at(item, "GovernmentProcedure", 0)
+        current = _text(_at(procedure, "CurrentCode"))
+        items[number] = ItemControls(
+            procedure_code=(current + _text(_at(procedure, "PreviousCode")) if current else ""),
+            document_codes=frozenset(header_documents | _document_codes(item)),
+        )
+    export = _text(_at(shipment, "ExportCountry", "ID"))
+    destination = _text(_at(shipment, "Destination", "CountryCode"))
+    return ShipmentControls(
+        export_country=export if len(export) == 2 else "",
+        destination_country=destination if len(destination) == 2 else "",
+        items=items,
+    )

@@ -10,6 +10,7 @@ from django.urls import path, re_path
 
 from agencies.api import inspections as inspections_api
 from agencies.api import reviews as reviews_api
+from agencies.api import routing as routing_api
 from agencies.api import trader as trader_api
 from declarations.api import auth as auth_api
 from declarations.api import declarations as declarations_api
@@ -76,6 +77,9 @@ urlpatterns = [
         inspections_api.InspectionResultView.as_view(),
         name="inspection-result",
     ),
+    path("requirements/", routing_api.RequirementsView.as_view(), name="requirements"),
+    path("hs/", routing_api.HsSearchView.as_view(), name="hs-search"),
+    path("routing-rules/", routing_api.RoutingRuleListView.as_view(), name="routing-rules"),
     # Anything else under the API: a 404 in the API's error shape, not an HTML page.
     re_path(r"^.*$", auth_api.api_not_found, name="not-found"),
 ]

@@ -239,6 +239,7 @@ SPECTACULAR_SETTINGS |= {
         "InspectionKindEnum": "agencies.inspections.models.InspectionKind",
         "InspectionResultEnum": "agencies.inspections.models.InspectionResult",
         "LaboratoryResultEnum": "agencies.inspections.models.LaboratoryResult",
+        "DeclarationTypeEnum": "declarations.models.DeclarationType",
     },
 }
 

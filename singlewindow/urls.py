@@ -5,6 +5,8 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from agencies.views.requirements import requirements_page
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("singlewindow.accounts.urls")),
@@ -13,5 +15,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("agency/", include("agencies.urls")),
+    # Open without login: trade information before filing (UN/CEFACT Rec. 38).
+    path("requirements/", requirements_page, name="requirements"),
     path("", include("declarations.urls")),
 ]

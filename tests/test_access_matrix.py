@@ -32,7 +32,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from agencies.inspections.services import inspection_order
-from agencies.models import Agency, Officer
+from agencies.models import Agency, Officer, RoutingRule, RoutingRuleChange
 from declarations.models import Declaration, Trader
 from singlewindow.accounts import roles
 from singlewindow.accounts.models import AccessEvent, AccessEventKind
@@ -121,6 +121,13 @@ EXPECTED: dict[str, str] = {
     'admin/agencies/routingrule/<path:object_id>/delete/': '302 302 302 302 302 302 200 403 403 403',
     'admin/agencies/routingrule/<path:object_id>/change/': '302 302 302 302 302 302 200 200 403 200',
     'admin/agencies/routingrule/<path:object_id>/': '302 302 302 302 302 302 302 302 302 302',
+    'admin/agencies/routingrule/<path:object_id>/preview/': '302 302 302 302 302 302 200 200 403 200',
+    'admin/agencies/routingrulechange/': '302 302 302 302 302 302 200 200 403 200',
+    'admin/agencies/routingrulechange/add/': '302 302 302 302 302 302 403 403 403 403',
+    'admin/agencies/routingrulechange/<path:object_id>/history/': '302 302 302 302 302 302 200 200 403 200',
+    'admin/agencies/routingrulechange/<path:object_id>/delete/': '302 302 302 302 302 302 403 403 403 403',
+    'admin/agencies/routingrulechange/<path:object_id>/change/': '302 302 302 302 302 302 200 200 403 200',
+    'admin/agencies/routingrulechange/<path:object_id>/': '302 302 302 302 302 302 302 302 302 302',
     'admin/agencies/reviewtask/': '302 302 302 302 302 302 403 200 403 200',
     'admin/agencies/reviewtask/add/': '302 302 302 302 302 302 403 403 403 403',
     'admin/agencies/reviewtask/<path:object_id>/history/': '302 302 302 302 302 302 403 200 403 200',
@@ -211,6 +218,11 @@ EXPECTED: dict[str, str] = {
     'api/v1/declarations/<int:pk>/status/': '401 200 404 403 403 403 403 403 403 403',
     'api/v1/declarations/<int:pk>/response/': '401 405 405 403 403 403 403 403 403 403',
     'api/v1/reviews/': '401 403 403 200 200 200 403 403 403 403',
+    # Open without login (UN/CEFACT Rec. 38); without its query parameter, 400 for all.
+    'api/v1/requirements/': '400 400 400 400 400 400 400 400 400 400',
+    'api/v1/hs/': '400 400 400 400 400 400 400 400 400 400',
+    'api/v1/routing-rules/': '401 403 403 200 200 200 403 403 403 403',
+    'requirements/': '200 200 200 200 200 200 200 200 200 200',
     'api/v1/reviews/next/': '401 403 403 405 405 405 403 403 403 403',
     'api/v1/reviews/<int:pk>/': '401 403 403 200 404 200 403 403 403 403',
     'api/v1/reviews/<int:pk>/decision/': '401 403 403 405 405 405 403 403 403 403',
@@ -318,6 +330,8 @@ def world(
     AccessFailureLog.objects.create(username="x", ip_address="10.0.0.1", locked_out=False)
     TOTPDevice.objects.create(user=officer_customs.user, name="phone", confirmed=False)
     StaticDevice.objects.create(user=officer_customs.user, name="codes")
+    rule = RoutingRule.objects.order_by("pk").first()
+    RoutingRuleChange.objects.create(rule=rule, rule_label=str(rule), action="created")
     roles.roles_sync()
     review = review_of(declaration, agencies["customs"])
     inspection = inspection_order(user=officer_customs.user, review_id=review.pk, kind="physical")

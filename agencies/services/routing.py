@@ -1,49 +1,131 @@
-"""Routing a submitted declaration to the review queues of the agencies concerned."""
+"""Routing a submitted declaration to the review queues of the agencies concerned.
+
+One matching function (``rule_matches``) and one plan (``routing_plan``: items + rules ->
+which agency reviews which item, and why) serve the fan-out, the preview of a rule
+(``agencies.routing.preview``) and the trader's "what do I need?" (``agencies.routing.
+requirements``), so what a trader is told is what routing does.
+"""
 
 import logging
 from collections.abc import Iterable, Sequence
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
-from declarations.models import Declaration, GoodsItem, RoutingOutbox, StatusEvent
+from declarations.models import Declaration, RoutingOutbox, StatusEvent
 
 from ..clearance import clearance_merge
-from ..models import Agency, ReviewTask, RoutingRule
+from ..models import Agency, ReviewTask, RoutingReason, RoutingRequirement, RoutingRule
+from ..routing.conditions import DocumentStatus, ItemFacts, declaration_item_facts
 
 logger = logging.getLogger(__name__)
 
 
-def rule_matches(rule: RoutingRule, item: GoodsItem, declaration_type: str) -> bool:
-    """Whether an active routing rule applies to a goods item; blank conditions match all.
+@dataclass(frozen=True)
+class RuleMatch:
+    """Why an agency has a goods item: ``rule`` (``None``: customs, which has every item),
+    ``requirement`` (``RoutingRequirement``: ``disclaimed`` when a may-be-required rule was
+    disclaimed by an exemption code), ``document_status`` (``DocumentStatus``, ``""`` when
+    the rule names no document) and ``document_code`` (the code that satisfied it)."""
 
-    HS prefix against the item's HS code (WCO DM 145), origin against ISO 3166-1 alpha-2
-    (WCO DM 063), declaration type IM/EX (first two characters of WCO DM D013).
+    rule: RoutingRule | None
+    requirement: str
+    document_status: str = ""
+    document_code: str = ""
+
+    @property
+    def reviews(self) -> bool:
+        return self.requirement != RoutingRequirement.DISCLAIMED
+
+
+# Agency -> {index of the item in the facts given -> the matches that sent it there}.
+RoutingPlan = dict[Agency, dict[int, list[RuleMatch]]]
+
+
+def _value_matches(rule: RoutingRule, facts: ItemFacts) -> bool:
+    if rule.value_above is None:
+        return True
+    if facts.customs_value is None:
+        return False
+    if facts.currency and facts.currency != rule.value_currency:
+        # No exchange rate is held here: the agency sees the item rather than missing
+        # one above its threshold (it can release it at once).
+        return True
+    return facts.customs_value > rule.value_above
+
+
+def _country_matches(wanted: str, declared: str) -> bool:
+    return not wanted or wanted.upper() == declared.upper()
+
+
+def _procedure_matches(rule: RoutingRule, facts: ItemFacts) -> bool:
+    code = rule.procedure_code
+    return not code or facts.procedure_code[: len(code)] == code
+
+
+def rule_matches(rule: RoutingRule, facts: ItemFacts, on: date | None = None) -> RuleMatch | None:
+    """Whether ``rule`` applies to a goods item on day ``on`` (default today), and how.
+
+    ``None`` unless the rule is in force (active, ``valid_from`` <= on <= ``valid_to``) and
+    every filled condition holds: HS prefix (WCO 145), countries of origin / export /
+    destination (WCO 063 / 062 / 014), declaration type (DE 1/1), procedure (DE 1/10: two
+    digits match any previous procedure), customs value above the amount (WCO 108; in
+    another currency it matches, no rate being held). The document condition (DE 2/3) never
+    stops a match; it sets ``document_status``, and an exemption code on the item turns a
+    ``may_be_required`` rule into ``disclaimed`` (US ACE PGA disclaim; UK CDS Y codes).
     """
-    return (
-        rule.active
-        and item.hs_code.startswith(rule.hs_prefix)
-        and (not rule.origin_country or rule.origin_country.upper() == item.origin_country)
-        and (not rule.declaration_type or rule.declaration_type == declaration_type)
-    )
+    on = on or timezone.localdate()
+    if not (
+        rule.in_force_on(on)
+        and facts.hs_code.startswith(rule.hs_prefix)
+        and _country_matches(rule.origin_country, facts.origin_country)
+        and _country_matches(rule.export_country, facts.export_country)
+        and _country_matches(rule.destination_country, facts.destination_country)
+        and rule.declaration_type in ("", facts.declaration_type)
+        and _procedure_matches(rule, facts)
+        and _value_matches(rule, facts)
+    ):
+        return None
+    exemptions = sorted(rule.exemption_code_set() & facts.document_codes)
+    status, code = "", ""
+    if rule.document_code and rule.document_code in facts.document_codes:
+        status, code = DocumentStatus.PRESENT, rule.document_code
+    elif exemptions:
+        status, code = DocumentStatus.EXEMPTED, exemptions[0]
+    elif rule.document_code:
+        status = DocumentStatus.MISSING
+    requirement = rule.requirement
+    if requirement == RoutingRequirement.MAY_BE_REQUIRED and status == DocumentStatus.EXEMPTED:
+        requirement = RoutingRequirement.DISCLAIMED
+    return RuleMatch(rule=rule, requirement=requirement, document_status=status, document_code=code)
 
 
 def routing_plan(
-    items: Sequence[GoodsItem],
-    declaration_type: str,
+    facts: Sequence[ItemFacts],
     rules: Iterable[RoutingRule],
     customs: Iterable[Agency],
-) -> dict[Agency, list[GoodsItem]]:
-    """Which agencies review which goods items: every matching rule's agency gets the item;
-    customs agencies always get every item (WCO Single Window guidance: customs reviews all).
+    on: date | None = None,
+) -> RoutingPlan:
+    """Which agencies have which goods items, and why: ``{agency: {item index: [match]}}``
+    where the index is the item's position in ``facts``.
+
+    Customs agencies have every item (WCO Single Window guidance: customs reviews all);
+    every rule in force on ``on`` that matches an item gives its agency that item. An agency
+    whose matches on an item are all ``disclaimed`` is only informed (``reviewed_items``).
     """
-    plan: dict[Agency, list[GoodsItem]] = {agency: list(items) for agency in customs}
+    plan: RoutingPlan = {
+        agency: {
+            index: [RuleMatch(None, RoutingRequirement.CUSTOMS)] for index in range(len(facts))
+        }
+        for agency in customs
+    }
     for rule in rules:
-        matched = [item for item in items if rule_matches(rule, item, declaration_type)]
-        if matched:
-            assigned = plan.setdefault(rule.agency, [])
-            assigned.extend(item for item in matched if item not in assigned)
+        for index, item_facts in enumerate(facts):
+            match = rule_matches(rule, item_facts, on)
+            if match is not None:
+                plan.setdefault(rule.agency, {}).setdefault(index, []).append(match)
     return plan
 
 
@@ -63,8 +145,21 @@ def _routing_failed(outbox: RoutingOutbox, error: str) -> None:
     outbox.save(update_fields=["failed_at", "last_error"])
 
 
+def reviewed_items(matches: dict[int, list[RuleMatch]]) -> list[int]:
+    """The item indexes an agency reviews: those with a match that is not disclaimed."""
+    return sorted(index for index, found in matches.items() if any(m.reviews for m in found))
+
+
+def rules_in_force() -> list[RoutingRule]:
+    """Active rules with their agencies (whether in force on a day: ``rule_matches``)."""
+    return list(RoutingRule.objects.filter(active=True).select_related("agency"))
+
+
 def declaration_route(declaration_id: int) -> list[ReviewTask]:
-    """Fan a submitted declaration out: create one review task per agency concerned.
+    """Fan a submitted declaration out: create one review task per agency concerned, with
+    the goods items it reviews and a ``RoutingReason`` per item, agency and rule (also for
+    items disclaimed, so the agency is informed). Rules are those in force on the day the
+    declaration was lodged.
 
     Idempotent: the outbox row is locked and checked first, so a second or concurrent run
     (re-driven message, redelivery after a worker crash) creates nothing; the unique
@@ -83,13 +178,14 @@ def declaration_route(declaration_id: int) -> list[ReviewTask]:
         if outbox is None:
             return []
         declaration = Declaration.objects.select_for_update(no_key=True).get(pk=declaration_id)
-        items = list(declaration.items.order_by("sequence"))
-        rules = RoutingRule.objects.filter(active=True).select_related("agency")
+        facts = declaration_item_facts(declaration)
+        lodged_on = timezone.localdate(declaration.submitted_at or timezone.now())
         customs = Agency.objects.filter(is_customs=True)
-        plan = routing_plan(items, declaration.type_code, rules, customs)
-        covered = {item.pk for assigned in plan.values() for item in assigned}
-        orphans = [item.sequence for item in items if item.pk not in covered]
-        if orphans or not items:
+        plan = routing_plan(facts, rules_in_force(), customs, on=lodged_on)
+        reviewing = {agency: reviewed_items(matches) for agency, matches in plan.items()}
+        covered = {index for indexes in reviewing.values() for index in indexes}
+        orphans = [facts[i].item.sequence for i in range(len(facts)) if i not in covered]
+        if orphans or not facts:
             # No agency would ever decide these items, so the declaration would stay under
             # review for ever: it stays submitted and the row is marked failed, for an
             # administrator to fix the agencies or rules and retry (admin "Routing outbox").
@@ -105,13 +201,31 @@ def declaration_route(declaration_id: int) -> list[ReviewTask]:
                 agency=agency,
                 due_at=now + timedelta(hours=agency.service_hours),
             )
-            for agency in plan
-            if agency.pk not in existing
+            for agency, indexes in reviewing.items()
+            if indexes and agency.pk not in existing
         )
+        task_of = {task.agency_id: task for task in created}
         ReviewTask.items.through.objects.bulk_create(
-            ReviewTask.items.through(reviewtask_id=task.pk, goodsitem_id=item.pk)
+            ReviewTask.items.through(reviewtask_id=task.pk, goodsitem_id=facts[index].item.pk)
             for task in created
-            for item in plan[task.agency]
+            for index in reviewing[task.agency]
+        )
+        RoutingReason.objects.bulk_create(
+            RoutingReason(
+                declaration=declaration,
+                item=facts[index].item,
+                agency=agency,
+                task=task_of.get(agency.pk) if match.reviews else None,
+                rule=match.rule,
+                rule_label=str(match.rule)[:300] if match.rule else "",
+                requirement=match.requirement,
+                document_status=match.document_status,
+                document_code=match.document_code,
+            )
+            for agency, matches in plan.items()
+            if agency.pk not in existing
+            for index, found in sorted(matches.items())
+            for match in found
         )
         outbox.done_at = now
         outbox.save(update_fields=["done_at"])
@@ -119,7 +233,7 @@ def declaration_route(declaration_id: int) -> list[ReviewTask]:
         StatusEvent.objects.create(
             declaration=declaration,
             kind=StatusEvent.Kind.ROUTED,
-            message=", ".join(sorted(agency.name for agency in plan)),
+            message=", ".join(sorted(a.name for a, indexes in reviewing.items() if indexes)),
         )
         clearance_merge(declaration)
     return created

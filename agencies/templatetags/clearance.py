@@ -32,3 +32,13 @@ def outcome_label(value: str) -> str:
     from ..clearance import ItemStatus
 
     return str(dict(ItemStatus.choices).get(value, value)) if value else ""
+
+
+@register.inclusion_tag("agencies/_routing_reasons.html")
+def routing_reasons(declaration: Any, agency_id: int | None = None) -> dict[str, Any]:
+    """``{% routing_reasons declaration %}``: why each goods item went to each agency
+    (only ``agency_id``'s when given). The view checked the user may see the declaration."""
+    from ..routing.selectors import declaration_item_reasons
+
+    reasons = declaration_item_reasons(declaration, agency_id) if declaration.pk else {}
+    return {"reasons": sorted(reasons.items())}

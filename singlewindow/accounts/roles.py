@@ -31,6 +31,7 @@ DEMO_ROLE_USERS: tuple[tuple[str, str], ...] = (
 ROLES: dict[str, tuple[tuple[str, str, tuple[str, ...]], ...]] = {
     ROUTING_EDITOR: (
         ("agencies", "routingrule", ("view", "add", "change", "delete")),
+        ("agencies", "routingrulechange", ("view",)),
         ("agencies", "riskrule", ("view", "add", "change", "delete")),
         ("agencies", "agency", ("view",)),
         # Fan-outs that failed (no agency for an item): seen and retried once fixed.
@@ -44,6 +45,7 @@ ROLES: dict[str, tuple[tuple[str, str, tuple[str, ...]], ...]] = {
         ("inspections", "inspection", ("view",)),
         ("inspections", "inspectionappointment", ("view",)),
         ("agencies", "routingrule", ("view",)),
+        ("agencies", "routingrulechange", ("view",)),
         ("declarations", "declaration", ("view",)),
         ("declarations", "company", ("view",)),
         ("declarations", "routingoutbox", ("view",)),

@@ -11,13 +11,10 @@ from agencies.services import (
     declaration_route,
     review_decide,
     review_respond,
-    routing_plan,
-    rule_matches,
 )
 from declarations.models import (
     ClearanceStatus,
     Declaration,
-    GoodsItem,
     RoutingOutbox,
     StatusEvent,
     Trader,
@@ -27,98 +24,6 @@ from tests.conftest import COFFEE, LAPTOPS, MEDICAMENTS, MakeDeclaration, review
 # Decision shorthands (API ``decision``): every item released / refused.
 APPROVED, REJECTED = "approved", "rejected"
 PENDING, INFO = ReviewStatus.PENDING, ReviewStatus.INFO_REQUESTED
-
-
-def _item(hs_code: str, origin: str = "BR", sequence: int = 1) -> GoodsItem:
-    return GoodsItem(sequence=sequence, hs_code=hs_code, origin_country=origin)
-
-
-@pytest.mark.parametrize(
-    ("rule", "item", "declaration_type", "matches"),
-    [
-        # A rule with every condition blank matches everything.
-        (RoutingRule(), _item("847130", "CN"), "EX", True),
-        # HS prefix: the start of the code, not anywhere in it.
-        (RoutingRule(hs_prefix="30"), _item("300490"), "IM", True),
-        (RoutingRule(hs_prefix="30"), _item("030110"), "IM", False),
-        (RoutingRule(hs_prefix="0901"), _item("090121"), "IM", True),
-        (RoutingRule(hs_prefix="0902"), _item("090121"), "IM", False),
-        # Origin: ISO alpha-2, a rule typed in lower case still matches.
-        (RoutingRule(origin_country="CN"), _item("847130", "CN"), "IM", True),
-        (RoutingRule(origin_country="cn"), _item("847130", "CN"), "IM", True),
-        (RoutingRule(origin_country="CN"), _item("847130", "IN"), "IM", False),
-        # Declaration type.
-        (RoutingRule(declaration_type="IM"), _item("847130"), "IM", True),
-        (RoutingRule(declaration_type="IM"), _item("847130"), "EX", False),
-        # Every filled-in condition must hold.
-        (RoutingRule(hs_prefix="84", origin_country="CN"), _item("847130", "CN"), "IM", True),
-        (RoutingRule(hs_prefix="84", origin_country="CN"), _item("850440", "CN"), "IM", False),
-        # An inactive rule never matches.
-        (RoutingRule(active=False), _item("847130"), "IM", False),
-    ],
-)
-def test_rule_matches(
-    rule: RoutingRule, item: GoodsItem, declaration_type: str, matches: bool
-) -> None:
-    assert rule_matches(rule, item, declaration_type) is matches
-
-
-def test_routing_plan_gives_customs_every_item_even_without_rules(
-    agency_customs: Agency,
-) -> None:
-    # Given two items that no rule covers
-    items = [_item("711319", sequence=1), _item("950300", sequence=2)]
-
-    # When planning with no rules
-    plan = routing_plan(items, "IM", rules=[], customs=[agency_customs])
-
-    # Then customs alone reviews both items
-    assert plan == {agency_customs: items}
-
-
-def test_routing_plan_with_the_demo_rules(
-    agencies: dict[str, Agency],
-    agency_customs: Agency,
-    agency_plant_health: Agency,
-    agency_medicines: Agency,
-    agency_standards: Agency,
-) -> None:
-    # Given coffee, medicaments and laptops
-    coffee, medicaments, laptops = (
-        _item("090121", "BR", 1),
-        _item("300490", "IN", 2),
-        _item("847130", "CN", 3),
-    )
-    rules = RoutingRule.objects.filter(active=True).select_related("agency")
-
-    # When planning with the demo's rules
-    plan = routing_plan([coffee, medicaments, laptops], "IM", rules, [agency_customs])
-
-    # Then each specialised agency gets only its chapter and chemicals gets nothing
-    assert plan == {
-        agency_customs: [coffee, medicaments, laptops],
-        agency_plant_health: [coffee],
-        agency_medicines: [medicaments],
-        agency_standards: [laptops],
-    }
-
-
-def test_routing_plan_assigns_an_item_once_per_agency_and_to_every_matching_agency(
-    agency_customs: Agency, agency_chemicals: Agency, agency_medicines: Agency
-) -> None:
-    # Given two rules of one agency and one of another, all matching the same item
-    item = _item("300490", "IN")
-    rules = [
-        RoutingRule(agency=agency_medicines, hs_prefix="30"),
-        RoutingRule(agency=agency_medicines, origin_country="IN"),
-        RoutingRule(agency=agency_chemicals, hs_prefix="3004"),
-    ]
-
-    # When planning
-    plan = routing_plan([item], "IM", rules, customs=[])
-
-    # Then each agency has the item exactly once
-    assert plan == {agency_medicines: [item], agency_chemicals: [item]}
 
 
 # --- declaration_route ----------------------------------------------------------------------
