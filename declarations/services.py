@@ -26,6 +26,8 @@ from .models import (
     Trader,
 )
 from .mrn import new_mrn
+from .notifications.models import NotificationCode
+from .notifications.services import notification_record
 
 logger = logging.getLogger(__name__)
 
@@ -239,7 +241,7 @@ def _lodge(
                 )
                 for row in rows
             )
-            StatusEvent.objects.create(
+            submitted = StatusEvent.objects.create(
                 declaration=declaration,
                 actor=trader.user,
                 kind=StatusEvent.Kind.SUBMITTED,
@@ -247,6 +249,7 @@ def _lodge(
                 to_status=ClearanceStatus.SUBMITTED,
                 message=declaration.mrn,
             )
+            notification_record(submitted, NotificationCode.ACCEPTED, declaration=declaration)
             RoutingOutbox.objects.create(declaration=declaration, last_sent_at=now)
             declaration_id = declaration.pk
             transaction.on_commit(lambda: routing_dispatch(declaration_id))
@@ -272,6 +275,16 @@ def routing_dispatch(declaration_id: int) -> bool:
     return True
 
 
+# The statuses the trader is told of when the declaration reaches them (the others follow
+# from an event that is notified itself: an information request, an inspection order).
+STATUS_NOTIFICATIONS = {
+    ClearanceStatus.CLEARED: NotificationCode.CLEARED,
+    ClearanceStatus.CLEARED_WITH_CONDITIONS: NotificationCode.CLEARED_WITH_CONDITIONS,
+    ClearanceStatus.PARTIALLY_RELEASED: NotificationCode.PARTIALLY_RELEASED,
+    ClearanceStatus.REJECTED: NotificationCode.REJECTED,
+}
+
+
 def declaration_set_status(
     declaration: Declaration,
     status: ClearanceStatus,
@@ -282,14 +295,15 @@ def declaration_set_status(
 ) -> bool:
     """Move ``declaration`` (row locked by the caller) to ``status`` and record the change.
 
-    Returns ``False`` (and writes nothing) when the status is already ``status``.
+    Returns ``False`` (and writes nothing) when the status is already ``status``. A final
+    status (``STATUS_NOTIFICATIONS``) is notified to the trader in the same transaction.
     """
     if declaration.status == status:
         return False
     previous = declaration.status
     Declaration.objects.filter(pk=declaration.pk).update(status=status, updated_at=timezone.now())
     declaration.status = status
-    StatusEvent.objects.create(
+    event = StatusEvent.objects.create(
         declaration=declaration,
         actor=actor,
         kind=StatusEvent.Kind.STATUS_CHANGED,
@@ -298,4 +312,7 @@ def declaration_set_status(
         to_status=status,
         message=message,
     )
+    code = STATUS_NOTIFICATIONS.get(status)
+    if code is not None:
+        notification_record(event, code, declaration=declaration, message=message)
     return True

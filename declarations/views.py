@@ -212,6 +212,21 @@ def declaration_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@trader_required
+@require_GET
+@never_cache
+def declaration_live(request: HttpRequest, pk: int) -> HttpResponse:
+    """What the declaration page polls: 204 while its ``status`` and number of history
+    ``events`` are what the page shows, else an ``HX-Refresh`` answer so htmx reloads it."""
+    declaration = selectors.access_declaration(request.user, pk)
+    events = selectors.declaration_history(declaration).count()
+    if request.GET.get("status") == declaration.status and request.GET.get("events") == str(events):
+        return HttpResponse(status=204)
+    response = HttpResponse(status=200)
+    response["HX-Refresh"] = "true"
+    return response
+
+
 # What may stand in a download's file name: the MRN is [0-9A-Z], the LRN is the trader's.
 _UNSAFE_FILENAME = re.compile(r"[^A-Za-z0-9._-]+")
 

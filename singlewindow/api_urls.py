@@ -13,6 +13,7 @@ from agencies.api import reviews as reviews_api
 from agencies.api import trader as trader_api
 from declarations.api import auth as auth_api
 from declarations.api import declarations as declarations_api
+from declarations.notifications import api as notifications_api
 from singlewindow.accounts import api as accounts_api
 
 app_name = "api"
@@ -75,6 +76,16 @@ urlpatterns = [
         "inspections/<int:pk>/result/",
         inspections_api.InspectionResultView.as_view(),
         name="inspection-result",
+    ),
+    path(
+        "notifications/",
+        notifications_api.NotificationListView.as_view(),
+        name="notification-list",
+    ),
+    path(
+        "company/webhook/",
+        notifications_api.CompanyWebhookView.as_view(),
+        name="company-webhook",
     ),
     # Anything else under the API: a 404 in the API's error shape, not an HTML page.
     re_path(r"^.*$", auth_api.api_not_found, name="not-found"),

@@ -211,6 +211,8 @@ EXPECTED: dict[str, str] = {
     'api/v1/reviews/<int:pk>/assign/': '401 403 403 405 405 403 403 403 403',
     'api/v1/reviews/<int:pk>/inspections/': '401 403 403 405 405 403 403 403 403',
     'api/v1/inspections/<int:pk>/result/': '401 403 403 405 405 403 403 403 403',
+    'api/v1/notifications/': '401 200 200 200 200 403 403 403 403',
+    'api/v1/company/webhook/': '401 200 200 403 403 403 403 403 403',
     'api/v1/^.*$': '404 404 404 404 404 404 404 404 404',
     'api/schema/': '200 200 200 200 200 200 200 200 200',
     'api/docs/': '200 200 200 200 200 200 200 200 200',
@@ -231,6 +233,10 @@ EXPECTED: dict[str, str] = {
     'declarations/<int:pk>/': '302 200 404 403 403 403 403 403 403',
     'declarations/<int:pk>/edit/': '302 302 404 403 403 403 403 403 403',
     'declarations/<int:pk>/xml/': '302 200 404 403 403 403 403 403 403',
+    'declarations/<int:pk>/live/': '302 200 404 403 403 403 403 403 403',
+    'notifications/': '302 200 200 200 200 403 403 403 403',
+    'notifications/unread/': '302 200 200 200 200 403 403 403 403',
+    'notifications/read-all/': '302 405 405 405 405 405 405 405 405',
 }
 # fmt: on
 

@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from declarations.models import Declaration, StatusEvent
+from declarations.notifications.models import Audience, NotificationCode
+from declarations.notifications.services import notification_record
 from declarations.selectors import access_declaration
 
 from ..clearance import clearance_merge, item_clearances, review_status
@@ -113,6 +115,13 @@ def _request_information(
         message=message,
     )
     task.events.add(event)
+    notification_record(
+        event,
+        NotificationCode.INFORMATION_REQUESTED,
+        declaration=declaration,
+        agency=task.agency,
+        message=message,
+    )
 
 
 def _item_decisions(
@@ -217,6 +226,14 @@ def _record_outcomes(
         message=outcomes_summary(decided) if not reason else reason,
     )
     task.events.add(event)
+    notification_record(
+        event,
+        NotificationCode.AGENCY_OUTCOME,
+        declaration=declaration,
+        agency=task.agency,
+        status=str(status.label).lower(),
+        message=event.message,
+    )
 
 
 def outcomes_summary(decided: Sequence[ItemDecision]) -> str:
@@ -272,6 +289,15 @@ def review_respond(*, user: AbstractBaseUser, declaration_id: int, message: str)
         )
         # The answer belongs to the thread of every task that asked (see review_messages).
         event.review_tasks.add(*asked)
+        for task in asked:
+            notification_record(
+                event,
+                NotificationCode.TRADER_ANSWERED,
+                declaration=declaration,
+                audience=Audience.AGENCY,
+                agency=task.agency,
+                message=message,
+            )
         clearance_merge(declaration, actor=user)
     return declaration
 

@@ -7,6 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from declarations.models import Declaration, GoodsItem, RoutingOutbox, StatusEvent
+from declarations.notifications.models import NotificationCode
+from declarations.notifications.services import notification_record
 
 from ..clearance import clearance_merge
 from ..models import Agency, ReviewTask, RoutingRule
@@ -85,10 +87,13 @@ def declaration_route(declaration_id: int) -> list[ReviewTask]:
         outbox.done_at = now
         outbox.save(update_fields=["done_at"])
         Declaration.objects.filter(pk=declaration.pk).update(routed_at=now)
-        StatusEvent.objects.create(
+        routed = StatusEvent.objects.create(
             declaration=declaration,
             kind=StatusEvent.Kind.ROUTED,
             message=", ".join(sorted(agency.name for agency in plan)),
+        )
+        notification_record(
+            routed, NotificationCode.ROUTED, declaration=declaration, agencies=routed.message
         )
         clearance_merge(declaration)
     return created
