@@ -7,3 +7,7 @@ class NotificationsConfig(AppConfig):
     name = "declarations.notifications"
     label = "notifications"
     verbose_name = _("Notifications")
+
+    def ready(self) -> None:
+        # Register the tasks in every process (the web process sends them by name).
+        from . import tasks  # noqa: F401
