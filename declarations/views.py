@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from datamodel.xmlio import declaration_to_xml
 
-from . import selectors, services
+from . import idempotency, selectors, services
 from .forms.display import header_rows, item_rows
 from .forms.entry import DeclarationEntry
 from .forms.response import InformationResponseForm
@@ -151,6 +151,57 @@ def declaration_form(request: HttpRequest, pk: int | None = None) -> HttpRespons
         return _render_form(request, entry, draft)
     if not entry.is_valid():
         return _render_form(request, entry, draft, status=422)
+    token = request.POST.get(FORM_TOKEN_FIELD, "")
+    if token:
+        # A form is lodged once: a double click or the back button sends its token again.
+        # (A POST without the field, from a script, is handled as before.)
+        use = idempotency.form_token_use(request.user, token)
+        if not use.fresh:
+            return _form_already_sent(request, use.declaration)
+    outcome: Declaration | HttpResponse | None = None
+    try:
+        outcome = _form_save(request, trader, entry, draft, action)
+    finally:
+        if token:
+            made = outcome if isinstance(outcome, Declaration) else None
+            idempotency.form_token_done(request.user, token, made)
+    if isinstance(outcome, Declaration):
+        if outcome.status == ClearanceStatus.DRAFT:
+            return redirect("declaration_edit", pk=outcome.pk)
+        return redirect("declaration_detail", pk=outcome.pk)
+    return outcome
+
+
+# The hidden field of the declaration form's one-time token (``idempotency.form_token_*``).
+FORM_TOKEN_FIELD = "form_token"
+
+
+def _form_already_sent(request: HttpRequest, declaration: Declaration | None) -> HttpResponse:
+    """The second POST of one form: say kindly what became of the first."""
+    if declaration is None:
+        messages.info(
+            request,
+            _("This form was already sent and is being handled; your declarations are below."),
+        )
+        return redirect("declaration_list")
+    messages.info(
+        request,
+        _("This form was already sent: here is the declaration it made. Nothing was lodged twice."),
+    )
+    if declaration.status == ClearanceStatus.DRAFT:
+        return redirect("declaration_edit", pk=declaration.pk)
+    return redirect("declaration_detail", pk=declaration.pk)
+
+
+def _form_save(
+    request: HttpRequest,
+    trader: Trader,
+    entry: DeclarationEntry,
+    draft: Declaration | None,
+    action: str,
+) -> Declaration | HttpResponse:
+    """Lodge or save the form (the declaration), or the page to answer instead."""
+    pk = draft.pk if draft is not None else None
     try:
         if action == "submit":
             declaration = services.declaration_submit(
@@ -161,7 +212,7 @@ def declaration_form(request: HttpRequest, pk: int | None = None) -> HttpRespons
                 _("Declaration %(lrn)s lodged: MRN %(mrn)s.")
                 % {"lrn": declaration.lrn, "mrn": declaration.mrn},
             )
-            return redirect("declaration_detail", pk=declaration.pk)
+            return declaration
         declaration = services.declaration_save_draft(
             trader=trader, document=entry.to_document(), declaration=draft
         )
@@ -173,7 +224,7 @@ def declaration_form(request: HttpRequest, pk: int | None = None) -> HttpRespons
         messages.error(request, _("This declaration has been submitted and can no longer change."))
         return redirect("declaration_detail", pk=pk)
     messages.success(request, _("Draft saved."))
-    return redirect("declaration_edit", pk=declaration.pk)
+    return declaration
 
 
 def _render_form(
@@ -195,6 +246,7 @@ def _render_form(
             "errors": entry.error_summary() if entry.header.is_bound else [],
             "draft": draft,
             "form_action": action,
+            "form_token": idempotency.form_token_issue(request.user),
         },
         status=status,
     )

@@ -55,6 +55,12 @@ from ..services import (
 )
 from .base import TraderApiView, query_filters, request_document
 from .errors import InvalidInput, NotEditable
+from .idempotency import (
+    IDEMPOTENCY_PARAMETER,
+    idempotency_begin,
+    idempotency_keep,
+    idempotency_replay,
+)
 from .parsing import XML_PARSERS, XML_RENDERERS, JSONBodyParser, WcoXmlRenderer
 from .schema import (
     DOCUMENT_EXAMPLES,
@@ -135,6 +141,7 @@ class DeclarationCollectionView(TraderApiView):
             "application/xml`, whatever the format of the body. Errors are always JSON."
         ),
         request=DOCUMENT_REQUEST,
+        parameters=[IDEMPOTENCY_PARAMETER],
         examples=[*DOCUMENT_EXAMPLES, INVALID_EXAMPLE],
         responses={
             (201, JSONRenderer.media_type): DeclarationSerializer,
@@ -142,14 +149,36 @@ class DeclarationCollectionView(TraderApiView):
             **json_only(
                 {
                     **ERROR_RESPONSES,
+                    409: OpenApiResponse(
+                        ErrorsSerializer,
+                        description="The first request with this Idempotency-Key is still "
+                        "being answered.",
+                    ),
                     415: OpenApiResponse(ErrorsSerializer, description="Unsupported Content-Type."),
+                    422: OpenApiResponse(
+                        ErrorsSerializer,
+                        description="The Idempotency-Key was used for another body.",
+                    ),
                 }
             ),
         },
     )
     def post(self, request: Request) -> Response:
+        claim = idempotency_begin(request, self.trader().company_id)
+        if claim is not None and claim.replay:
+            return idempotency_replay(claim.record)
+        self._idempotency_record = claim.record if claim is not None else None
         declaration = submit_document(self.trader(), request_document(request))
         return _created(request, declaration)
+
+    def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        record = getattr(self, "_idempotency_record", None)
+        if record is not None:
+            # The first answer, as sent (JSON or XML, success or refusal), for the retries.
+            self._idempotency_record = None
+            idempotency_keep(record, response)
+        return response
 
 
 def _created(request: Request, declaration: Declaration) -> Response:
