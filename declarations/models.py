@@ -54,7 +54,17 @@ class ClearanceStatus(models.TextChoices):
     CLEARED_WITH_CONDITIONS = "cleared_with_conditions", _("Cleared with conditions")
     PARTIALLY_RELEASED = "partially_released", _("Partially released")
     REJECTED = "rejected", _("Rejected")
+    CANCELLED = "cancelled", _("Cancelled")
 
+
+# The trader may cancel a declaration lodged and not yet cleared, released or rejected
+# (UCC Art. 174: invalidation at the declarant's request before release).
+CANCELLABLE_STATUSES = (
+    ClearanceStatus.SUBMITTED,
+    ClearanceStatus.UNDER_REVIEW,
+    ClearanceStatus.AWAITING_TRADER,
+    ClearanceStatus.INSPECTION,
+)
 
 # Declarations in these states still take agency decisions and trader responses.
 OPEN_STATUSES = (
@@ -184,6 +194,8 @@ class StatusEvent(models.Model):
         REVIEW_CLOSED = "review_closed", _("Review closed")
         INSPECTION_ORDERED = "inspection_ordered", _("Inspection ordered")
         INSPECTION_RESULT = "inspection_result", _("Inspection result")
+        CANCELLED = "cancelled", _("Cancelled by the trader")
+        COPIED = "copied", _("Copied as a new draft")
 
     declaration = models.ForeignKey(Declaration, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(auto_now_add=True, db_index=True)

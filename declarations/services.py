@@ -4,6 +4,7 @@ Every write runs in one transaction; the fan-out to agencies is never enqueued i
 (an outbox row is written instead and dispatched on commit, see ``routing_dispatch``).
 """
 
+import copy
 import logging
 from typing import Any
 
@@ -282,6 +283,7 @@ STATUS_NOTIFICATIONS = {
     ClearanceStatus.CLEARED_WITH_CONDITIONS: NotificationCode.CLEARED_WITH_CONDITIONS,
     ClearanceStatus.PARTIALLY_RELEASED: NotificationCode.PARTIALLY_RELEASED,
     ClearanceStatus.REJECTED: NotificationCode.REJECTED,
+    ClearanceStatus.CANCELLED: NotificationCode.CANCELLED,
 }
 
 
@@ -316,3 +318,38 @@ def declaration_set_status(
     if code is not None:
         notification_record(event, code, declaration=declaration, message=message)
     return True
+
+
+def declaration_copy(*, trader: Trader, declaration: Declaration) -> Declaration:
+    """A new draft of the trader's company with the document of ``declaration`` (one of
+    the company's, in any status), e.g. to lodge again after a rejection: the LRN is
+    cleared (WCO DM D026 is unique per declarant: the trader gives a new one) and the
+    function code is an original (9). Both declarations record the copy in their history.
+    """
+    document = copy.deepcopy(declaration.document) if isinstance(declaration.document, dict) else {}
+    header = document.get("Declaration")
+    if isinstance(header, dict):
+        header.pop("FunctionalReferenceID", None)
+        header["FunctionCode"] = ORIGINAL_FUNCTION_CODE
+    source = declaration.mrn or declaration.lrn or f"#{declaration.pk}"
+    with transaction.atomic():
+        draft = Declaration.objects.create(
+            company=trader.company,
+            created_by=trader.user,
+            type_code=declaration.type_code,
+            document=document,
+        )
+        StatusEvent.objects.create(
+            declaration=draft,
+            actor=trader.user,
+            kind=StatusEvent.Kind.COPIED,
+            to_status=ClearanceStatus.DRAFT,
+            message=_("copy of %(source)s") % {"source": source},
+        )
+        StatusEvent.objects.create(
+            declaration=declaration,
+            actor=trader.user,
+            kind=StatusEvent.Kind.COPIED,
+            message=_("copied as draft #%(pk)s") % {"pk": draft.pk},
+        )
+    return draft

@@ -31,7 +31,7 @@ from .forms.display import header_rows, item_rows
 from .forms.entry import DeclarationEntry
 from .forms.response import InformationResponseForm
 from .forms.upload import XmlUploadForm, XmlUploadHandler
-from .models import ClearanceStatus, Declaration, Trader
+from .models import CANCELLABLE_STATUSES, ClearanceStatus, Declaration, Trader
 
 View = Callable[..., HttpResponse]
 # Rows per page of the lists (declarations, review queue, decided reviews).
@@ -279,6 +279,20 @@ def declaration_live(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+@trader_required
+@require_POST
+def declaration_copy(request: HttpRequest, pk: int) -> HttpResponse:
+    """Copy the declaration as a new draft and open it in the form."""
+    source = selectors.access_declaration(request.user, pk)
+    draft = services.declaration_copy(trader=request.user.trader, declaration=source)
+    messages.success(
+        request,
+        _("A new draft was made from %(ref)s. Give it a new LRN, check it and submit it.")
+        % {"ref": source.mrn or source.lrn or f"#{source.pk}"},
+    )
+    return redirect("declaration_edit", pk=draft.pk)
+
+
 # What may stand in a download's file name: the MRN is [0-9A-Z], the LRN is the trader's.
 _UNSAFE_FILENAME = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -337,5 +351,6 @@ def declaration_page_context(
         "reviews": reviews,
         "history": history,
         "awaiting_trader": declaration.status == ClearanceStatus.AWAITING_TRADER,
+        "cancellable": declaration.status in CANCELLABLE_STATUSES,
         "response_form": response_form or InformationResponseForm(),
     }

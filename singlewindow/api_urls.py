@@ -52,6 +52,16 @@ urlpatterns = [
         trader_api.DeclarationResponseView.as_view(),
         name="declaration-response",
     ),
+    path(
+        "declarations/<int:pk>/cancel/",
+        trader_api.DeclarationCancelView.as_view(),
+        name="declaration-cancel",
+    ),
+    path(
+        "declarations/<int:pk>/copy/",
+        declarations_api.DeclarationCopyView.as_view(),
+        name="declaration-copy",
+    ),
     path("reviews/", reviews_api.ReviewCollectionView.as_view(), name="review-list"),
     path("reviews/next/", reviews_api.ReviewNextView.as_view(), name="review-next"),
     path("reviews/<int:pk>/", reviews_api.ReviewDetailView.as_view(), name="review-detail"),

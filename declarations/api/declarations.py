@@ -49,6 +49,7 @@ from ..serializers import (
     declaration_links,
 )
 from ..services import (
+    declaration_copy,
     declaration_save_draft,
     declaration_submit,
     declaration_submit_xml,
@@ -300,3 +301,17 @@ class DraftSubmitView(TraderApiView):
         if draft.status != ClearanceStatus.DRAFT:
             raise NotEditable()
         return _created(request, submit_document(self.trader(), draft.document, draft))
+
+
+class DeclarationCopyView(TraderApiView):
+    @extend_schema(
+        operation_id="declarations_copy",
+        summary="Copy a declaration as a new draft (e.g. to lodge again after a rejection)",
+        description="The draft has the document without its LRN (give a new one) and with "
+        "function code 9; submit it with `POST declarations/{id}/submit/`.",
+        request=None,
+        responses={201: DeclarationSerializer, **ERROR_RESPONSES, **NOT_FOUND},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        source = access_declaration(request.user, pk)
+        return _created(request, declaration_copy(trader=self.trader(), declaration=source))
