@@ -1,10 +1,9 @@
 """Django admin for administrators: agencies and their officers, the routing rules (switched
 on and off from the list), and the review tasks (read-only)."""
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
+
+from singlewindow.readonly_admin import ReadOnlyAdmin, ReadOnlyInline
 
 from .models import Agency, ItemOutcome, Officer, ReviewTask, RoutingRule
 
@@ -21,15 +20,9 @@ class RoutingRuleInline(admin.TabularInline):
     fields = ["hs_prefix", "origin_country", "declaration_type", "description", "active"]
 
 
-class ItemOutcomeInline(admin.TabularInline):
+class ItemOutcomeInline(ReadOnlyInline):
     model = ItemOutcome
-    extra = 0
     fields = ["item", "outcome", "condition", "reason", "decided_by", "decided_at"]
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Agency)
@@ -68,7 +61,7 @@ class RoutingRuleAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReviewTask)
-class ReviewTaskAdmin(admin.ModelAdmin):
+class ReviewTaskAdmin(ReadOnlyAdmin):
     """Read-only: decisions are taken by officers on their review page."""
 
     list_display = [
@@ -101,12 +94,3 @@ class ReviewTaskAdmin(admin.ModelAdmin):
         "decided_by",
     ]
     inlines = [ItemOutcomeInline]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

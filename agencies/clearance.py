@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from declarations.models import ClearanceStatus, Declaration, StatusEvent
 from declarations.services import declaration_set_status
 
+from .events import task_event
 from .models import (
     OPEN_REVIEW_STATUSES,
     ItemOutcomeKind,
@@ -202,12 +203,10 @@ def review_close(task: ReviewTask, reason: str, *, actor: AbstractBaseUser | Non
     )
     task.status = ReviewStatus.CLOSED
     task.reason = reason
-    event = StatusEvent.objects.create(
-        declaration_id=task.declaration_id,
+    task_event(
+        task,
+        StatusEvent.Kind.REVIEW_CLOSED,
         actor=actor,
-        kind=StatusEvent.Kind.REVIEW_CLOSED,
-        agency=task.agency.name,
         to_status=ReviewStatus.CLOSED,
         message=reason,
     )
-    task.events.add(event)

@@ -43,6 +43,15 @@ class TextField(serializers.CharField):
         return super().to_internal_value(data)
 
 
+class StrictBooleanField(serializers.BooleanField):
+    """A JSON ``true`` or ``false``; the strings and numbers DRF would also take are refused."""
+
+    def to_internal_value(self, data: Any) -> bool:
+        if not isinstance(data, bool):
+            self.fail("invalid", input=data)
+        return data
+
+
 class ItemOutcomeInputSerializer(serializers.Serializer):
     """One goods item's outcome in a ``decide`` decision."""
 
@@ -83,7 +92,7 @@ class InspectionOrderSerializer(serializers.Serializer):
     """``{"kind": "documentary" | "identity" | "physical", "sample": false}``."""
 
     kind = serializers.ChoiceField(choices=InspectionKind.choices)
-    sample = serializers.BooleanField(
+    sample = StrictBooleanField(
         required=False, default=False, help_text="A sample is taken for a laboratory."
     )
 

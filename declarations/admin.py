@@ -1,13 +1,17 @@
-"""Django admin for administrators: trading companies and their traders, and the
-declarations (read-only: a declaration changes only through the services)."""
+"""Django admin for administrators: trading companies and their traders, the
+declarations (read-only: a declaration changes only through the services), and the routing
+outbox, where fan-outs that failed are seen and retried."""
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from .models import Company, Declaration, GoodsItem, StatusEvent, Trader
+from .models import Company, Declaration, GoodsItem, RoutingOutbox, StatusEvent, Trader
+from .services import routing_retry
 
 admin.site.site_header = _("National Single Window administration")
 admin.site.site_title = _("National Single Window")
@@ -104,6 +108,71 @@ class DeclarationAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class RoutingStateFilter(admin.SimpleListFilter):
+    title = _("routing")
+    parameter_name = "routing"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("failed", _("Failed")), ("pending", _("Pending")), ("done", _("Done"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        match self.value():
+            case "failed":
+                return queryset.filter(done_at=None).exclude(failed_at=None)
+            case "pending":
+                return queryset.filter(done_at=None, failed_at=None)
+            case "done":
+                return queryset.exclude(done_at=None)
+        return queryset
+
+
+@admin.register(RoutingOutbox)
+class RoutingOutboxAdmin(admin.ModelAdmin):
+    """The fan-out of each submitted declaration: failed rows (no agency for an item, or
+    ``ROUTING_MAX_ATTEMPTS`` re-drives without success) keep their last error here until
+    an administrator fixes the cause and retries them (action "Retry routing")."""
+
+    list_display = ["declaration", "state", "attempts", "last_sent_at", "failed_at", "last_error"]
+    list_filter = [RoutingStateFilter]
+    search_fields = ["declaration__lrn", "declaration__mrn", "last_error"]
+    list_select_related = ["declaration"]
+    ordering = ["-created_at"]
+    readonly_fields = [
+        "declaration",
+        "created_at",
+        "attempts",
+        "last_sent_at",
+        "done_at",
+        "failed_at",
+        "last_error",
+    ]
+    actions = ["retry_routing"]
+
+    @admin.display(description=_("state"))
+    def state(self, outbox: RoutingOutbox) -> str:
+        return outbox.state
+
+    @admin.action(description=_("Retry routing"), permissions=["change"])
+    def retry_routing(self, request: HttpRequest, queryset: QuerySet) -> None:
+        count = routing_retry(queryset.values_list("declaration_id", flat=True))
+        self.message_user(
+            request,
+            ngettext(
+                "Routing of %(count)d declaration sent again.",
+                "Routing of %(count)d declarations sent again.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:

@@ -1,10 +1,13 @@
 """Declarations, their goods items as rows, the clearance status and its history."""
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+
+from .fields import ExactDecimalField
 
 
 class Company(models.Model):
@@ -107,7 +110,9 @@ class Declaration(models.Model):
         default=ClearanceStatus.DRAFT,
         db_index=True,
     )
-    document = models.JSONField(_("WCO DM document"), default=dict)
+    # DjangoJSONEncoder: a draft keeps fractions the JSON parser read as ``Decimal`` (every
+    # digit the trader typed) as decimal strings, which the validation reads as numbers.
+    document = models.JSONField(_("WCO DM document"), default=dict, encoder=DjangoJSONEncoder)
     # Warnings of the validation that accepted the document (datamodel Issue.as_dict()
     # shapes), kept so the trader and the officers see what was let through.
     warnings = models.JSONField(_("validation warnings"), default=list, blank=True)
@@ -142,7 +147,8 @@ class GoodsItem(models.Model):
     """One GovernmentAgencyGoodsItem (WCO DM 68A) of a submitted declaration, as a row.
 
     Masses in kg (WCO DM 126 gross, 128 net), ``customs_value`` in ``currency``
-    (WCO DM 108, ISO 4217).
+    (WCO DM 108, ISO 4217); amounts are kept exactly on every database
+    (``ExactDecimalField``).
     """
 
     declaration = models.ForeignKey(Declaration, on_delete=models.CASCADE, related_name="items")
@@ -150,17 +156,17 @@ class GoodsItem(models.Model):
     hs_code = models.CharField(_("HS code"), max_length=10, db_index=True)
     description = models.CharField(_("description"), max_length=512, blank=True)
     origin_country = models.CharField(_("country of origin"), max_length=2, blank=True)
-    net_mass_kg = models.DecimalField(
+    net_mass_kg = ExactDecimalField(
         _("net mass (kg)"), max_digits=22, decimal_places=6, null=True, blank=True
     )
-    gross_mass_kg = models.DecimalField(
+    gross_mass_kg = ExactDecimalField(
         _("gross mass (kg)"), max_digits=22, decimal_places=6, null=True, blank=True
     )
-    quantity = models.DecimalField(
+    quantity = ExactDecimalField(
         _("quantity"), max_digits=22, decimal_places=6, null=True, blank=True
     )
     quantity_unit = models.CharField(_("unit"), max_length=5, blank=True)
-    customs_value = models.DecimalField(
+    customs_value = ExactDecimalField(
         _("customs value"), max_digits=22, decimal_places=3, null=True, blank=True
     )
     currency = models.CharField(_("currency"), max_length=3, blank=True)
@@ -217,12 +223,25 @@ class StatusEvent(models.Model):
         return f"{self.declaration} {self.kind} at {self.at:%Y-%m-%d %H:%M:%S}"
 
 
+# Who works on a task inside an agency is the agency's business: these events are in the
+# officers' history of a task, not in the history the trader reads.
+AGENCY_INTERNAL_KINDS = (
+    StatusEvent.Kind.REVIEW_CLAIMED,
+    StatusEvent.Kind.REVIEW_RELEASED,
+    StatusEvent.Kind.REVIEW_ASSIGNED,
+    StatusEvent.Kind.REVIEW_ESCALATED,
+)
+
+
 class RoutingOutbox(models.Model):
     """Durable record that a submitted declaration still has to be fanned out to agencies.
 
     Written in the submitting transaction; the fan-out task marks it done in its own
     transaction, and a periodic task re-drives rows that stay pending (lost message,
-    Redis outage, worker crash).
+    Redis outage, worker crash). ``last_error`` keeps why the last send or fan-out failed;
+    after ``ROUTING_MAX_ATTEMPTS`` re-drives, or when no agency can take a goods item, the
+    row is marked ``failed_at`` and is no longer re-driven until an administrator retries it
+    (admin action "Retry routing").
     """
 
     declaration = models.OneToOneField(
@@ -232,9 +251,19 @@ class RoutingOutbox(models.Model):
     attempts = models.PositiveIntegerField(default=0)
     last_sent_at = models.DateTimeField(null=True, blank=True)
     done_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    failed_at = models.DateTimeField(_("routing failed at"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        verbose_name = _("routing outbox row")
+        verbose_name_plural = _("routing outbox")
 
     def __str__(self) -> str:
-        return f"routing of {self.declaration} ({'done' if self.done_at else 'pending'})"
+        return f"routing of {self.declaration} ({self.state})"
+
+    @property
+    def state(self) -> str:
+        return "done" if self.done_at else "failed" if self.failed_at else "pending"
 
 
 class IdempotencyRecord(models.Model):

@@ -3,7 +3,7 @@
 from django.db.models import QuerySet
 from django.http import Http404
 
-from .models import Declaration, StatusEvent
+from .models import AGENCY_INTERNAL_KINDS, Declaration, StatusEvent
 
 
 def trader_of(user):
@@ -27,7 +27,7 @@ def access_declaration(user, pk: int, *, lock: bool = False) -> Declaration:
     """
     queryset = declarations_of_company(user)
     if lock:
-        queryset = queryset.select_for_update()
+        queryset = queryset.select_for_update(no_key=True)
     declaration = queryset.filter(pk=pk).first()
     if declaration is None:
         raise Http404("No such declaration")
@@ -35,5 +35,10 @@ def access_declaration(user, pk: int, *, lock: bool = False) -> Declaration:
 
 
 def declaration_history(declaration: Declaration) -> QuerySet[StatusEvent]:
-    """Status events of the declaration, oldest first, with the acting user."""
-    return declaration.events.select_related("actor").order_by("at", "pk")
+    """Status events of the declaration the trader reads, oldest first, with the acting
+    user (not the agencies' internal queue events: ``AGENCY_INTERNAL_KINDS``)."""
+    return (
+        declaration.events.exclude(kind__in=AGENCY_INTERNAL_KINDS)
+        .select_related("actor")
+        .order_by("at", "pk")
+    )

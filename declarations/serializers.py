@@ -12,7 +12,8 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from .models import Declaration, GoodsItem, StatusEvent
+from .models import Declaration, DeclarationType, GoodsItem, StatusEvent
+from .selectors import declaration_history
 
 # Values of ``agencies.models.ReviewStatus``; spelled out because declarations must not
 # import agencies (imports point from agencies to declarations).
@@ -123,6 +124,10 @@ class DeclarationListSerializer(serializers.ModelSerializer):
     """A declaration in a list: its header, without document or goods items."""
 
     links = serializers.SerializerMethodField()
+    # Blank for a draft that has no type yet (documented so: the schema's enum allows "").
+    type_code = serializers.ChoiceField(
+        choices=DeclarationType.choices, allow_blank=True, read_only=True
+    )
 
     class Meta:
         model = Declaration
@@ -177,8 +182,7 @@ class DeclarationDetailSerializer(DeclarationSerializer):
 
     @extend_schema_field(StatusEventSerializer(many=True))
     def get_history(self, declaration: Declaration) -> list[dict[str, Any]]:
-        events = declaration.events.order_by("at", "pk")
-        return StatusEventSerializer(events, many=True).data
+        return StatusEventSerializer(declaration_history(declaration), many=True).data
 
 
 def agency_reviews(declaration: Declaration) -> Any:

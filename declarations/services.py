@@ -6,11 +6,15 @@ Every write runs in one transaction; the fan-out to agencies is never enqueued i
 
 import copy
 import logging
+from collections.abc import Iterable
+from functools import partial
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from kombu.exceptions import KombuError
+from redis.exceptions import RedisError
 
 import datamodel
 from datamodel.dictionary import json_pointer, wco_pointer
@@ -101,6 +105,11 @@ def _lodging_issues(trader: Trader, summary: datamodel.DeclarationSummary) -> li
     return issues
 
 
+# Issues that say the declaration is well formed but conflicts with what is stored (RFC
+# 9110 15.5.10): refused for these alone, the API answers 409 and the form 409, not 400/422.
+CONFLICT_CODES = frozenset({IssueCode.DUPLICATE_LRN})
+
+
 class DeclarationInvalid(Exception):
     """The declaration was refused; ``issues`` says why, field by field."""
 
@@ -153,15 +162,39 @@ def declaration_save_draft(
                 kind=StatusEvent.Kind.DRAFT_SAVED,
                 to_status=ClearanceStatus.DRAFT,
             )
-    except IntegrityError:
+    except IntegrityError as error:
+        if violated_constraint(error) != LRN_CONSTRAINT:
+            raise
         # Another request took the LRN between the check and the insert.
         raise DeclarationInvalid([datamodel.duplicate_lrn_issue(lrn)]) from None
     return declaration
 
 
+LRN_CONSTRAINT = "unique_lrn_per_company"
+# Fresh MRNs to try when one collides with an MRN already issued (the random part makes
+# that rare; a collision is the portal's doing, never the trader's).
+MRN_ATTEMPTS = 3
+
+
+def violated_constraint(error: IntegrityError) -> str:
+    """The name of the unique constraint ``error`` reports: PostgreSQL names it
+    (``diag.constraint_name``); SQLite names the index or the ``table.column`` in its
+    message (``UNIQUE constraint failed: declarations_declaration.mrn``)."""
+    diag = getattr(error.__cause__, "diag", None)
+    name = getattr(diag, "constraint_name", None)
+    if name:
+        return LRN_CONSTRAINT if name == LRN_CONSTRAINT else "mrn" if "mrn" in name else name
+    message = str(error)
+    if LRN_CONSTRAINT in message or "declarations_declaration.lrn" in message:
+        return LRN_CONSTRAINT
+    return "mrn" if "declarations_declaration.mrn" in message else message
+
+
 def _lock_draft(trader: Trader, pk: int) -> Declaration:
     declaration = (
-        Declaration.objects.select_for_update().filter(pk=pk, company=trader.company).first()
+        Declaration.objects.select_for_update(no_key=True)
+        .filter(pk=pk, company=trader.company)
+        .first()
     )
     if declaration is None or declaration.status != ClearanceStatus.DRAFT:
         raise DeclarationNotEditable(pk)
@@ -211,69 +244,126 @@ def _lodge(
         # The datamodel's warnings still hold; the trader sees everything in one answer.
         raise DeclarationInvalid([*lodging_issues, *result.warnings])
     rows = datamodel.goods_item_rows(canonical)
+    for attempt in range(1, MRN_ATTEMPTS + 1):
+        try:
+            return _lodge_rows(trader, declaration, canonical, summary, result, rows)
+        except IntegrityError as error:
+            constraint = violated_constraint(error)
+            if constraint == LRN_CONSTRAINT:
+                # Another request lodged the LRN between the check and the insert.
+                raise DeclarationInvalid([datamodel.duplicate_lrn_issue(summary.lrn)]) from None
+            if constraint != "mrn" or attempt == MRN_ATTEMPTS:
+                raise
+            logger.warning("MRN collision on lodging; trying a new MRN (attempt %d)", attempt)
+    raise AssertionError("unreachable")
+
+
+def _lodge_rows(
+    trader: Trader,
+    declaration: Declaration | None,
+    canonical: dict[str, Any],
+    summary: datamodel.DeclarationSummary,
+    result: ValidationResult,
+    rows: list[Any],
+) -> Declaration:
     now = timezone.now()
-    try:
-        with transaction.atomic():
-            if declaration is None:
-                declaration = Declaration(company=trader.company, created_by=trader.user)
-            else:
-                declaration = _lock_draft(trader, declaration.pk)
-            declaration.lrn = summary.lrn
-            declaration.type_code = summary.type_code
-            declaration.document = canonical
-            declaration.warnings = [warning.as_dict() for warning in result.warnings]
-            declaration.mrn = new_mrn()
-            declaration.status = ClearanceStatus.SUBMITTED
-            declaration.submitted_at = now
-            declaration.save()
-            GoodsItem.objects.bulk_create(
-                GoodsItem(
-                    declaration=declaration,
-                    sequence=row.sequence,
-                    hs_code=row.hs_code,
-                    description=row.description[:512],
-                    origin_country=row.origin_country,
-                    net_mass_kg=row.net_mass_kg,
-                    gross_mass_kg=row.gross_mass_kg,
-                    quantity=row.quantity,
-                    quantity_unit=row.quantity_unit,
-                    customs_value=row.customs_value,
-                    currency=row.currency,
-                )
-                for row in rows
-            )
-            submitted = StatusEvent.objects.create(
+    with transaction.atomic():
+        if declaration is None:
+            declaration = Declaration(company=trader.company, created_by=trader.user)
+        else:
+            declaration = _lock_draft(trader, declaration.pk)
+        declaration.lrn = summary.lrn
+        declaration.type_code = summary.type_code
+        declaration.document = canonical
+        declaration.warnings = [warning.as_dict() for warning in result.warnings]
+        declaration.mrn = new_mrn()
+        declaration.status = ClearanceStatus.SUBMITTED
+        declaration.submitted_at = now
+        declaration.save()
+        GoodsItem.objects.bulk_create(
+            GoodsItem(
                 declaration=declaration,
-                actor=trader.user,
-                kind=StatusEvent.Kind.SUBMITTED,
-                from_status=ClearanceStatus.DRAFT,
-                to_status=ClearanceStatus.SUBMITTED,
-                message=declaration.mrn,
+                sequence=row.sequence,
+                hs_code=row.hs_code,
+                # The datamodel bounds WCO DM 137 to 512 characters (an..512): nothing cut.
+                description=row.description,
+                origin_country=row.origin_country,
+                net_mass_kg=row.net_mass_kg,
+                gross_mass_kg=row.gross_mass_kg,
+                quantity=row.quantity,
+                quantity_unit=row.quantity_unit,
+                customs_value=row.customs_value,
+                currency=row.currency,
             )
-            notification_record(submitted, NotificationCode.ACCEPTED, declaration=declaration)
-            RoutingOutbox.objects.create(declaration=declaration, last_sent_at=now)
-            declaration_id = declaration.pk
-            transaction.on_commit(lambda: routing_dispatch(declaration_id))
-    except IntegrityError:
-        raise DeclarationInvalid([datamodel.duplicate_lrn_issue(summary.lrn)]) from None
+            for row in rows
+        )
+        submitted = StatusEvent.objects.create(
+            declaration=declaration,
+            actor=trader.user,
+            kind=StatusEvent.Kind.SUBMITTED,
+            from_status=ClearanceStatus.DRAFT,
+            to_status=ClearanceStatus.SUBMITTED,
+            message=declaration.mrn,
+        )
+        notification_record(submitted, NotificationCode.ACCEPTED, declaration=declaration)
+        RoutingOutbox.objects.create(declaration=declaration, last_sent_at=now)
+        declaration_id = declaration.pk
+        transaction.on_commit(lambda: routing_dispatch(declaration_id))
     return declaration
+
+
+# What a send to an unreachable or frozen broker raises: kombu wraps most transport errors
+# in its own (OperationalError), the rest surface as socket or redis-py errors. Anything
+# else (a bug in the task, raised here when tasks run eagerly) is not swallowed.
+BROKER_ERRORS: tuple[type[BaseException], ...] = (KombuError, OSError, RedisError)
 
 
 def routing_dispatch(declaration_id: int) -> bool:
     """Send the fan-out task for a committed declaration; ``False`` if the broker is down.
 
-    A failure loses nothing: the outbox row stays pending and ``redrive_routing`` resends it.
+    A failure loses nothing: the outbox row stays pending, keeps the error in
+    ``last_error``, and ``redrive_routing`` resends it. The broker's connect and socket
+    timeouts (``CELERY_BROKER_*`` settings) bound how long this can hold a request.
     """
     try:
         celery_app.tasks[ROUTE_TASK].delay(declaration_id)
-    except Exception:  # kombu raises many kinds when Redis is unreachable
+    except BROKER_ERRORS as error:
         logger.warning(
             "routing of declaration %s not sent; beat will re-drive it",
             declaration_id,
             exc_info=True,
         )
+        routing_error_record(declaration_id, f"not sent to the task queue: {error!r}")
         return False
     return True
+
+
+def routing_error_record(declaration_id: int, error: str, *, failed: bool = False) -> None:
+    """Keep why the fan-out of a declaration did not happen on its outbox row (in its own
+    transaction, so it stays even if the caller's rolls back); ``failed`` also stops the
+    re-drive until an administrator retries (``routing_retry``)."""
+    fields: dict[str, Any] = {"last_error": error[:4000]}
+    if failed:
+        fields["failed_at"] = timezone.now()
+    RoutingOutbox.objects.filter(declaration_id=declaration_id, done_at=None).update(**fields)
+
+
+def routing_retry(declaration_ids: Iterable[int]) -> int:
+    """Administrator's retry of fan-outs that failed or are stuck: the outbox rows start
+    again with no attempts and are sent at once (after commit). Returns how many rows were
+    reset; rows already done are left alone (the fan-out is idempotent anyway)."""
+    with transaction.atomic():
+        ids = list(
+            RoutingOutbox.objects.select_for_update()
+            .filter(declaration_id__in=list(declaration_ids), done_at=None)
+            .values_list("declaration_id", flat=True)
+        )
+        RoutingOutbox.objects.filter(declaration_id__in=ids).update(
+            attempts=0, failed_at=None, last_sent_at=timezone.now()
+        )
+        for declaration_id in ids:
+            transaction.on_commit(partial(routing_dispatch, declaration_id))
+    return len(ids)
 
 
 # The statuses the trader is told of when the declaration reaches them (the others follow

@@ -24,6 +24,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from datamodel.issues import Severity
 from datamodel.xmlio import declaration_to_xml
 
 from . import idempotency, selectors, services
@@ -218,13 +219,20 @@ def _form_save(
         )
     except services.DeclarationInvalid as invalid:
         entry.add_issues(invalid.issues)
-        return _render_form(request, entry, draft, status=422)
+        # 409 when the only errors are conflicts (the LRN is already used), as the API says;
+        # the words are at the field either way.
+        return _render_form(request, entry, draft, status=_refusal_status(invalid))
     except services.DeclarationNotEditable:
         # Submitted meanwhile (another tab, the API): show it as it now stands.
         messages.error(request, _("This declaration has been submitted and can no longer change."))
         return redirect("declaration_detail", pk=pk)
     messages.success(request, _("Draft saved."))
     return declaration
+
+
+def _refusal_status(invalid: services.DeclarationInvalid) -> int:
+    errors = {issue.code for issue in invalid.issues if issue.severity == Severity.ERROR}
+    return 409 if errors and errors <= services.CONFLICT_CODES else 422
 
 
 def _render_form(

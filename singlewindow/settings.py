@@ -52,6 +52,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before the CSRF check, which would read an oversize form and answer a bare 400.
+    "singlewindow.middleware.FormTooLargeMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -167,12 +169,21 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 120
 CELERY_TASK_SOFT_TIME_LIMIT = 100
+# Every Redis client has bounded connect and socket timeouts (seconds), so a broker that
+# accepts connections but never answers cannot hold a request: the send fails, the outbox
+# row keeps the work and beat re-drives it.
+REDIS_CONNECT_TIMEOUT = float(os.environ.get("REDIS_CONNECT_TIMEOUT", "2"))
+REDIS_SOCKET_TIMEOUT = float(os.environ.get("REDIS_SOCKET_TIMEOUT", "2"))
 # Visibility timeout well above the time limits, so Redis does not redeliver a running task.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 3600,
+    "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+    "socket_timeout": REDIS_SOCKET_TIMEOUT,
+}
 # If Redis is down at submit time, give up quickly: the outbox row is re-driven by beat.
 CELERY_TASK_PUBLISH_RETRY = True
-CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2}
-CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_CONNECT_TIMEOUT
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "redrive-routing-outbox": {
@@ -183,9 +194,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.redrive_deliveries",
         "schedule": float(os.environ.get("NOTIFICATION_REDRIVE_SECONDS", "30")),
     },
+    # Overdue review tasks are escalated once each (agencies.services.reviews_escalate).
+    "escalate-overdue-reviews": {
+        "task": "agencies.tasks.escalate_overdue_reviews",
+        "schedule": float(os.environ.get("ESCALATION_SECONDS", "300")),
+    },
 }
 # Outbox rows older than this and still not routed are re-sent by the periodic task.
 ROUTING_REDRIVE_AFTER_SECONDS = int(os.environ.get("ROUTING_REDRIVE_AFTER_SECONDS", "10"))
+# After this many re-drives a row still not routed is marked failed (admin: "Routing
+# outbox", action "Retry routing") instead of being re-sent blindly for ever.
+ROUTING_MAX_ATTEMPTS = int(os.environ.get("ROUTING_MAX_ATTEMPTS", "5"))
 
 # --- Notifications (declarations/notifications) ------------------------------------------
 # E-mail: SMTP when EMAIL_HOST is set (EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD,
@@ -246,6 +265,12 @@ SPECTACULAR_SETTINGS |= {
     "COMPONENT_SPLIT_REQUEST": True,
     # Tag operations by the segment after /api/v1/ (declarations, reviews, auth).
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
+    # Every operation documents the shared error answers (400 query, 401, 404, 406, 409, 413,
+    # 415, 429).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "declarations.api.schema.general_answers_hook",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "ClearanceStatusEnum": "declarations.models.ClearanceStatus",
         "ReviewStatusEnum": "agencies.models.ReviewStatus",
@@ -344,6 +369,10 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "sw-cache",
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+                "socket_timeout": REDIS_SOCKET_TIMEOUT,
+            },
         }
     }
 

@@ -13,6 +13,7 @@ The cast (each a fixture; users log in with ``tests.factories.PASSWORD``):
   builds them all with ``seed_demo.seed_agencies``);
 - ``officer_customs``, ``officer_plant_health``, ``officer_medicines``,
   ``officer_chemicals``, ``officer_standards``: ``Officer`` profiles, one per agency;
+  ``officer_customs_2`` (a second customs officer) and ``supervisor_customs``;
 - ``outsider``: a logged-in-able ``User`` with no role at all.
 
 Helpers: ``make_submitted_declaration`` (a submitted declaration with goods item rows and a
@@ -37,6 +38,8 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.test import override_settings
 from django.utils import timezone
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from agencies.management.commands.seed_demo import seed_agencies
 from agencies.models import Agency, Officer, ReviewTask
@@ -103,8 +106,33 @@ def _services_problems() -> list[str]:
     return problems
 
 
+# --- hypothesis profiles -------------------------------------------------------------------
+# CI: derandomised (the same examples every run, so a red build is reproducible and a green
+# one is not luck), no example database, a bounded number of examples. Locally: random and
+# deeper, failures remembered in .hypothesis/. Never a deadline: no wall-clock assertions.
+# A test's own @settings(max_examples=...) still wins over the profile's default.
+hypothesis_settings.register_profile(
+    "ci",
+    derandomize=True,
+    database=None,
+    max_examples=60,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+hypothesis_settings.register_profile(
+    "dev", max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+
+
+def hypothesis_profile() -> str:
+    """``HYPOTHESIS_PROFILE`` if set, else ``ci`` in CI and ``dev`` elsewhere."""
+    return os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if running_in_ci() else "dev")
+
+
 def pytest_sessionstart(session: pytest.Session) -> None:
     """In CI a missing service is a failure of the run, never a reason to skip tests."""
+    hypothesis_settings.load_profile(hypothesis_profile())
     if not running_in_ci():
         return
     problems = _services_problems()
@@ -130,16 +158,20 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 @pytest.fixture(autouse=True, scope="session")
 def _celery_eager() -> Iterator[None]:
-    """Run Celery tasks in the test process, whatever ``REDIS_URL`` says.
+    """Run Celery tasks in the test process, whatever ``REDIS_URL`` says, and let their
+    errors propagate (``task_eager_propagates``).
 
     With ``REDIS_URL`` set the settings make Celery use the broker; tests that do not start a
     worker (unit, API, browser) would then wait forever for the fan-out. The worker tests in
     ``tests/integration`` switch this off for themselves.
     """
-    saved = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
+    conf = celery_app.conf
+    saved = (conf.task_always_eager, conf.task_eager_propagates)
+    # A task that raises fails the test that ran it (production's in-process mode keeps
+    # going and leaves the outbox row for the re-drive).
+    conf.task_always_eager = conf.task_eager_propagates = True
     yield
-    celery_app.conf.task_always_eager = saved
+    conf.task_always_eager, conf.task_eager_propagates = saved
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -232,6 +264,22 @@ def officer_chemicals(agency_chemicals: Agency) -> Officer:
 @pytest.fixture
 def officer_standards(agency_standards: Agency) -> Officer:
     return _officer(agency_standards, "officer.standards")
+
+
+@pytest.fixture
+def officer_customs_2(agency_customs: Agency) -> Officer:
+    """A second customs officer, working the same queue."""
+    return _officer(agency_customs, "officer.customs2")
+
+
+@pytest.fixture
+def supervisor_customs(agency_customs: Agency) -> Officer:
+    """A supervisor of customs (``Officer.is_supervisor``): reassigns tasks."""
+    return OfficerFactory(
+        agency=agency_customs,
+        is_supervisor=True,
+        user=UserFactory(username="supervisor.customs", email="supervisor@customs.example"),
+    )
 
 
 @pytest.fixture

@@ -80,10 +80,14 @@ class ReviewFilter(serializers.Serializer):
         max_length=100,
         help_text="LRN, MRN, trader name or EORI, or the start of an HS code.",
     )
-    after = serializers.CharField(
-        required=False, help_text="Id of the last task of the previous page (the `next` link)."
+    after = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="Id of the last task of the previous page (the `next` link).",
     )
-    limit = serializers.CharField(required=False, help_text=f"At most {MAX_LIMIT}.")
+    limit = serializers.IntegerField(
+        required=False, min_value=1, help_text=f"At most {MAX_LIMIT} (a larger limit is cut)."
+    )
 
 
 class ReviewPageSerializer(serializers.Serializer):

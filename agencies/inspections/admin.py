@@ -1,34 +1,16 @@
 """Read-only admin of inspections: officers order checks and record results on their
 review page; administrators and auditors read them here."""
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
+
+from singlewindow.readonly_admin import ReadOnlyAdmin, ReadOnlyInline
 
 from .models import Inspection, InspectionAppointment
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class InspectionInline(admin.TabularInline):
+class InspectionInline(ReadOnlyInline):
     model = Inspection
-    extra = 0
     fields = ["task", "kind", "sample", "result", "laboratory_result", "result_at"]
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(InspectionAppointment)

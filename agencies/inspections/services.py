@@ -17,6 +17,7 @@ from declarations.notifications.models import NotificationCode
 from declarations.notifications.services import notification_record
 
 from ..clearance import clearance_merge
+from ..events import task_event
 from ..models import ReviewStatus
 from ..selectors import reviews_of_agency
 from ..services.base import DecisionInvalid, ReviewConflict, lock_review, require_holder
@@ -118,14 +119,12 @@ def inspection_order(
                 "place": appointment.place,
                 "start": timezone.localtime(appointment.starts_at).strftime("%Y-%m-%d %H:%M"),
             }
-        event = StatusEvent.objects.create(
-            declaration=declaration,
+        event = task_event(
+            task,
+            StatusEvent.Kind.INSPECTION_ORDERED,
             actor=user,
-            kind=StatusEvent.Kind.INSPECTION_ORDERED,
-            agency=task.agency.name,
             message=label + (_(" with a sample for a laboratory") if sample else ""),
         )
-        task.events.add(event)
         if appointment is not None:
             # The trader must present the goods: they are told of the appointment.
             notification_record(
@@ -187,7 +186,9 @@ def inspection_record_result(
         else:
             # A laboratory result may come after the agency decided (e.g. released on the
             # condition "do not sell before the laboratory result"): it is recorded then too.
-            declaration = Declaration.objects.select_for_update().get(pk=found.task.declaration_id)
+            declaration = Declaration.objects.select_for_update(no_key=True).get(
+                pk=found.task.declaration_id
+            )
             task = found.task
         inspection = Inspection.objects.select_for_update().get(pk=found.pk)
         if result and inspection.result:
@@ -210,15 +211,13 @@ def inspection_record_result(
         if laboratory_result:
             lab = inspection.get_laboratory_result_display().lower()
             parts.append(_("laboratory: %(result)s") % {"result": lab})
-        event = StatusEvent.objects.create(
-            declaration=declaration,
+        task_event(
+            task,
+            StatusEvent.Kind.INSPECTION_RESULT,
             actor=user,
-            kind=StatusEvent.Kind.INSPECTION_RESULT,
-            agency=task.agency.name,
             message=", ".join(str(p) for p in parts)
             + (f": {note.strip()}" if note.strip() else ""),
         )
-        task.events.add(event)
         clearance_merge(declaration, actor=user, agency=task.agency.name)
     return inspection
 

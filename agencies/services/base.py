@@ -1,6 +1,12 @@
 """What every officer and trader action on a review shares: its errors, the check that
 the declaration and the task are still open for the action, and the one lock order
-(declaration, then its review tasks, then what hangs off them)."""
+(declaration, then its review tasks, then what hangs off them).
+
+Row locks are ``FOR NO KEY UPDATE`` (``select_for_update(no_key=True)``): no writer
+changes a key, and a plain ``FOR UPDATE`` would also block every insert of a row that
+refers to the locked one (a history event, an outcome: their foreign key takes a
+``KEY SHARE`` lock), which turned "decide while a supervisor reassigns" into a deadlock.
+"""
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils.translation import gettext as _
@@ -74,9 +80,9 @@ def lock_review(user: AbstractBaseUser, review_id: int) -> tuple[Declaration, Re
     ``Http404`` for a task of another agency. Call inside ``transaction.atomic``.
     """
     task = access_review(user, review_id)
-    declaration = Declaration.objects.select_for_update().get(pk=task.declaration_id)
+    declaration = Declaration.objects.select_for_update(no_key=True).get(pk=task.declaration_id)
     task = (
-        ReviewTask.objects.select_for_update(of=("self",))
+        ReviewTask.objects.select_for_update(of=("self",), no_key=True)
         .select_related("agency", "claimed_by")
         .get(pk=task.pk)
     )

@@ -17,6 +17,7 @@ from declarations.notifications.services import notification_record
 from declarations.selectors import access_declaration
 
 from ..clearance import clearance_merge, item_clearances, review_status
+from ..events import task_event
 from ..models import ItemOutcome, ItemOutcomeKind, ReviewStatus, ReviewTask
 from .base import (
     DecisionInvalid,
@@ -106,15 +107,13 @@ def _request_information(
         due_at=None,
         time_left=time_left,
     )
-    event = StatusEvent.objects.create(
-        declaration=declaration,
+    event = task_event(
+        task,
+        StatusEvent.Kind.AGENCY_DECISION,
         actor=user,
-        kind=StatusEvent.Kind.AGENCY_DECISION,
-        agency=task.agency.name,
         to_status=ReviewStatus.INFO_REQUESTED,
         message=message,
     )
-    task.events.add(event)
     notification_record(
         event,
         NotificationCode.INFORMATION_REQUESTED,
@@ -217,15 +216,13 @@ def _record_outcomes(
         due_at=None,
         time_left=None,
     )
-    event = StatusEvent.objects.create(
-        declaration=declaration,
+    event = task_event(
+        task,
+        StatusEvent.Kind.AGENCY_DECISION,
         actor=user,
-        kind=StatusEvent.Kind.AGENCY_DECISION,
-        agency=task.agency.name,
         to_status=status,
-        message=outcomes_summary(decided) if not reason else reason,
+        message=reason or outcomes_summary(decided),
     )
-    task.events.add(event)
     notification_record(
         event,
         NotificationCode.AGENCY_OUTCOME,
@@ -267,7 +264,7 @@ def review_respond(*, user: AbstractBaseUser, declaration_id: int, message: str)
         declaration = access_declaration(user, declaration_id, lock=True)
         require_open_declaration(declaration)
         asked = list(
-            declaration.review_tasks.select_for_update(of=("self",))
+            declaration.review_tasks.select_for_update(of=("self",), no_key=True)
             .select_related("agency")
             .filter(status=ReviewStatus.INFO_REQUESTED)
         )

@@ -5,6 +5,8 @@ Each change of holder is a conditional update (``filter(..., claimed_by=OLD).upd
 so a lost race shows as 0 rows and answers a conflict, never a silent overwrite.
 """
 
+import logging
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
@@ -16,6 +18,7 @@ from declarations.models import OPEN_STATUSES, StatusEvent
 from declarations.notifications.models import Audience, NotificationCode
 from declarations.notifications.services import notification_record
 
+from ..events import task_event
 from ..models import OPEN_REVIEW_STATUSES, ReviewStatus, ReviewTask
 from ..selectors import access_review, officer_agency_id
 from .base import (
@@ -28,19 +31,13 @@ from .base import (
     require_open_task,
 )
 
+logger = logging.getLogger(__name__)
+
 
 def _record(
     task: ReviewTask, user: AbstractBaseUser | None, kind: str, message: str
 ) -> StatusEvent:
-    event = StatusEvent.objects.create(
-        declaration_id=task.declaration_id,
-        actor=user,
-        kind=kind,
-        agency=task.agency.name,
-        message=message,
-    )
-    task.events.add(event)
-    return event
+    return task_event(task, kind, actor=user, message=message)
 
 
 def _take(task: ReviewTask, holder: AbstractBaseUser, *, expected_holder_id: int | None) -> bool:
@@ -140,7 +137,7 @@ def review_next(*, user: AbstractBaseUser) -> ReviewTask | None:
     for _attempt in range(10):
         with transaction.atomic():
             task = (
-                ReviewTask.objects.select_for_update(skip_locked=True, of=("self",))
+                ReviewTask.objects.select_for_update(skip_locked=True, of=("self",), no_key=True)
                 .filter(
                     agency_id=agency_id,
                     status=ReviewStatus.PENDING,

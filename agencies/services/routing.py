@@ -1,5 +1,6 @@
 """Routing a submitted declaration to the review queues of the agencies concerned."""
 
+import logging
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
 
@@ -12,6 +13,8 @@ from declarations.notifications.services import notification_record
 
 from ..clearance import clearance_merge
 from ..models import Agency, ReviewTask, RoutingRule
+
+logger = logging.getLogger(__name__)
 
 
 def rule_matches(rule: RoutingRule, item: GoodsItem, declaration_type: str) -> bool:
@@ -46,12 +49,32 @@ def routing_plan(
     return plan
 
 
+def _no_agency_error(sequences: Sequence[int]) -> str:
+    items = ", ".join(str(n) for n in sequences) or "none"
+    return (
+        f"No agency is concerned with goods item(s) {items}: no customs agency is "
+        "configured (Agency.is_customs) and no active routing rule matches. Configure a "
+        "customs agency or a rule, then retry the routing."
+    )
+
+
+def _routing_failed(outbox: RoutingOutbox, error: str) -> None:
+    logger.error("routing of declaration %s failed: %s", outbox.declaration_id, error)
+    outbox.failed_at = timezone.now()
+    outbox.last_error = error
+    outbox.save(update_fields=["failed_at", "last_error"])
+
+
 def declaration_route(declaration_id: int) -> list[ReviewTask]:
     """Fan a submitted declaration out: create one review task per agency concerned.
 
     Idempotent: the outbox row is locked and checked first, so a second or concurrent run
     (re-driven message, redelivery after a worker crash) creates nothing; the unique
     (declaration, agency) constraint backs this up. Returns the tasks created by this run.
+
+    Every goods item must reach at least one agency (customs takes all of them, WCO Single
+    Window guidance); if one would reach none, nothing is created, the declaration stays
+    submitted and its outbox row is marked failed with the error an administrator sees.
     """
     with transaction.atomic():
         outbox = (
@@ -61,11 +84,19 @@ def declaration_route(declaration_id: int) -> list[ReviewTask]:
         )
         if outbox is None:
             return []
-        declaration = Declaration.objects.select_for_update().get(pk=declaration_id)
+        declaration = Declaration.objects.select_for_update(no_key=True).get(pk=declaration_id)
         items = list(declaration.items.order_by("sequence"))
         rules = RoutingRule.objects.filter(active=True).select_related("agency")
         customs = Agency.objects.filter(is_customs=True)
         plan = routing_plan(items, declaration.type_code, rules, customs)
+        covered = {item.pk for assigned in plan.values() for item in assigned}
+        orphans = [item.sequence for item in items if item.pk not in covered]
+        if orphans or not items:
+            # No agency would ever decide these items, so the declaration would stay under
+            # review for ever: it stays submitted and the row is marked failed, for an
+            # administrator to fix the agencies or rules and retry (admin "Routing outbox").
+            _routing_failed(outbox, _no_agency_error(orphans))
+            return []
         # The outbox lock makes this the only run; skipping agencies that already have a
         # task keeps even a manually reset outbox row from creating duplicates.
         existing = set(declaration.review_tasks.values_list("agency_id", flat=True))

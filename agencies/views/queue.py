@@ -12,6 +12,8 @@ from declarations.views import PAGE_SIZE
 
 from .. import selectors, services
 from ..forms import QueueFilterForm
+from ..inspections.models import InspectionAppointment
+from ..inspections.services import openings_saved
 from ..models import OPEN_REVIEW_STATUSES, ReviewStatus
 from .base import officer_required
 
@@ -42,6 +44,10 @@ def queue(request: HttpRequest) -> HttpResponse:
         params.pop("after", None)
         first_query = params.urlencode()
     counts = selectors.review_counts(request.user)
+    agency = request.user.officer.agency
+    # Appointments the agency took part in, counted with every agency taking part.
+    taken_part = InspectionAppointment.objects.filter(inspections__task__agency=agency)
+    joint = InspectionAppointment.objects.filter(pk__in=taken_part.values("pk"))
     template = "agencies/queue.html"
     if request.headers.get("HX-Request") == "true":
         template += "#queue-table"
@@ -56,7 +62,8 @@ def queue(request: HttpRequest) -> HttpResponse:
             "counts": [(status, label, counts[status]) for status, label in ReviewStatus.choices],
             "overdue_count": counts["overdue"],
             "form": form,
-            "agency": request.user.officer.agency,
+            "agency": agency,
+            "openings_saved": openings_saved(joint),
             "open_statuses": OPEN_REVIEW_STATUSES,
         },
     )

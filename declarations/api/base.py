@@ -6,9 +6,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import Http404
 from rest_framework import exceptions, serializers
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.generics import GenericAPIView
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.renderers import JSONRenderer
@@ -113,6 +115,19 @@ def paging_value(raw: str, least: int) -> int:
     return value
 
 
+class ApiContentNegotiation(DefaultContentNegotiation):
+    """DRF's negotiation, but a ``?format=`` no renderer has answers 406 Not Acceptable
+    (as an unmatched ``Accept`` does), not 404: the resource exists."""
+
+    def select_renderer(self, request: Request, renderers: Any, format_suffix: Any = None) -> Any:
+        try:
+            return super().select_renderer(request, renderers, format_suffix)
+        except Http404:
+            raise exceptions.NotAcceptable(
+                "No such format here: ask for json (or xml where a declaration is given)."
+            ) from None
+
+
 class ApiView(GenericAPIView):
     """Base of every API view: JSON in (strict parser), JSON out, errors always as JSON,
     lists in bounded pages."""
@@ -123,6 +138,10 @@ class ApiView(GenericAPIView):
     parser_classes = [JSONBodyParser]
     renderer_classes = [JSONRenderer]
     pagination_class = ApiPagination
+    content_negotiation_class = ApiContentNegotiation
+    # No OPTIONS metadata: DRF would describe each view from a serializer some views do
+    # not have (a 500); the OpenAPI schema is the API's description. OPTIONS answers 405.
+    metadata_class = None
     # Whether the JSON body is a WCO DM document, whose errors carry WCO pointers.
     wco_document_body = False
 

@@ -16,6 +16,7 @@ from datamodel.dictionary import json_pointer, wco_pointer
 from datamodel.issues import Issue, IssueCode, Severity
 
 from ..services import (
+    CONFLICT_CODES,
     DeclarationInvalid,
     DeclarationNotEditable,
 )
@@ -46,7 +47,8 @@ def error_entry(code: str, message: str, *, path: str = "", pointer: str = "") -
 
 
 class InvalidInput(exceptions.APIException):
-    """A request refused with a list of ``datamodel`` issues (HTTP 400)."""
+    """A request refused with a list of ``datamodel`` issues: HTTP 400, or 409 when every
+    error is a conflict with stored data (``CONFLICT_CODES``: the LRN is already used)."""
 
     status_code = status.HTTP_400_BAD_REQUEST
     default_code = "invalid"
@@ -54,6 +56,9 @@ class InvalidInput(exceptions.APIException):
     def __init__(self, issues: list[Issue]):
         super().__init__(detail=issues[0].message if issues else "Invalid input.")
         self.issues = issues
+        errors = {issue.code for issue in issues if issue.severity == Severity.ERROR}
+        if errors and errors <= CONFLICT_CODES:
+            self.status_code = status.HTTP_409_CONFLICT
 
     @classmethod
     def at(
@@ -69,6 +74,15 @@ class InvalidInput(exceptions.APIException):
         WCO pointer, only the JSON pointer in ``path``)."""
         pointer = wco_pointer(parts) if wco_document else ""
         return cls([Issue(code, pointer, json_pointer(parts), message)])
+
+
+class BodyTooLarge(InvalidInput):
+    """The request body is over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` (HTTP 413, ``too_large``)."""
+
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+
+    def __init__(self, message: str = "The request body is too large."):
+        super().__init__([Issue(IssueCode.TOO_LARGE, "", "", message)])
 
 
 class InvalidQuery(exceptions.ValidationError):
@@ -130,9 +144,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     Turns every client error into ``{"errors": [{"code", "severity", "pointer", "path",
     "message"}], "warnings": []}`` with the status of the DRF exception (400 ParseError /
     ValidationError / InvalidQuery, 401/403 NotAuthenticated, 403 PermissionDenied,
-    404 NotFound, 405, 406, 409, 415, 429 Throttled with Retry-After). A declaration
-    refused by validation (``DeclarationInvalid``) answers 400 with the issues of
-    ``datamodel``, its warnings among them. Anything else is a bug and stays a 500.
+    404 NotFound, 405, 406, 409, 413 body too large, 415, 429 Throttled with Retry-After).
+    A declaration refused by validation (``DeclarationInvalid``) answers 400 with the
+    issues of ``datamodel``, its warnings among them (409 for a duplicate LRN alone).
+    Anything else is a bug and stays a 500.
     """
     if isinstance(exc, DeclarationInvalid):
         exc = InvalidInput(exc.issues)
@@ -142,8 +157,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         exc = exceptions.NotFound(*exc.args)
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(*exc.args)
-    elif isinstance(exc, RequestDataTooBig | TooManyFieldsSent):
-        exc = InvalidInput.at(IssueCode.TOO_LARGE, "The request body is too large.")
+    elif isinstance(exc, RequestDataTooBig):
+        exc = BodyTooLarge()
+    elif isinstance(exc, TooManyFieldsSent):
+        exc = InvalidInput.at(IssueCode.TOO_LARGE, "The request has too many fields.")
     elif isinstance(exc, SuspiciousOperation):
         logger.warning("suspicious API request: %s", exc)
         exc = exceptions.ParseError("The request could not be read.")

@@ -15,7 +15,7 @@ from rest_framework.renderers import BaseRenderer
 from datamodel.issues import IssueCode
 from datamodel.xmlio import declaration_to_xml
 
-from .errors import InvalidInput
+from .errors import BodyTooLarge, InvalidInput
 
 # --- request bodies -----------------------------------------------------------------------
 
@@ -31,7 +31,7 @@ def _body_limit() -> int:
 
 
 def read_body(stream: Any, parser_context: Mapping[str, Any] | None) -> bytes:
-    """The raw request body, refused (400 ``too_large``) beyond DATA_UPLOAD_MAX_MEMORY_SIZE.
+    """The raw request body, refused (413 ``too_large``) beyond DATA_UPLOAD_MAX_MEMORY_SIZE.
 
     Reads the stream itself rather than ``request.body`` so the limit answers in the API's
     error shape, and never reads more than the limit plus one byte.
@@ -42,9 +42,7 @@ def read_body(stream: Any, parser_context: Mapping[str, Any] | None) -> bytes:
         declared = int(request.META.get("CONTENT_LENGTH") or 0) if request else 0
     except ValueError:
         declared = 0
-    too_large = InvalidInput.at(
-        IssueCode.TOO_LARGE, f"The request body is larger than {limit} bytes."
-    )
+    too_large = BodyTooLarge(f"The request body is larger than {limit} bytes.")
     if declared > limit:
         raise too_large
     raw = stream.read(limit + 1) if stream is not None else b""
@@ -59,6 +57,22 @@ class _NumberRejected(ValueError):
 
 def _reject_constant(name: str) -> Any:
     raise _NumberRejected(f"{name} is not a JSON number.")
+
+
+class _DuplicateKey(ValueError):
+    pass
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object's members, refusing a name given twice: RFC 8259 4 leaves the meaning to
+    the reader (Python keeps the last, others the first), so a declaration saying two
+    things at once is refused rather than read one way here and another way elsewhere."""
+    members: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in members:
+            raise _DuplicateKey(key)
+        members[key] = value
+    return members
 
 
 def check_json_values(data: Any, *, wco_document: bool = True) -> None:
@@ -99,8 +113,9 @@ def check_json_values(data: Any, *, wco_document: bool = True) -> None:
 
 class JSONBodyParser(BaseParser):
     """``application/json`` bodies, strictly: UTF-8 only, at most DATA_UPLOAD_MAX_MEMORY_SIZE
-    bytes, no NaN/Infinity, no integer of more than 4300 digits, nesting at most
-    ``MAX_JSON_DEPTH``, no control characters in texts. Every refusal is a 400 ``malformed``
+    bytes (413 beyond), no member name twice in one object, no NaN/Infinity, no integer of
+    more than 4300 digits, nesting at most ``MAX_JSON_DEPTH``, no control characters in
+    texts. Every refusal is a 400 ``malformed``
     or ``too_large`` error, never a server error. Returns the parsed value, whatever its
     type (the service says what a declaration must look like); fractions as ``Decimal``.
 
@@ -127,12 +142,22 @@ class JSONBodyParser(BaseParser):
             text = raw.decode("utf-8-sig")
             # Decimal, not float: amounts of n..16,3 keep every digit the trader sent
             # (datamodel turns JSON numbers into canonical decimal strings).
-            data = json.loads(text, parse_constant=_reject_constant, parse_float=Decimal)
+            data = json.loads(
+                text,
+                parse_constant=_reject_constant,
+                parse_float=Decimal,
+                object_pairs_hook=_unique_keys,
+            )
         except UnicodeDecodeError:
             raise InvalidInput.at(IssueCode.MALFORMED, "The body is not valid UTF-8.") from None
         except RecursionError:
             raise InvalidInput.at(
                 IssueCode.TOO_LARGE, "The JSON body is nested too deeply."
+            ) from None
+        except _DuplicateKey as error:
+            name = str(error)[:100].encode("utf-8", "replace").decode("utf-8")
+            raise InvalidInput.at(
+                IssueCode.MALFORMED, f"The body gives the member {name!r} twice in one object."
             ) from None
         except json.JSONDecodeError as error:
             raise InvalidInput.at(

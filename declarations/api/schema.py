@@ -13,6 +13,51 @@ from ..serializers import (
 
 # --- schema helpers -----------------------------------------------------------------------
 
+_ERRORS_REF = {"$ref": "#/components/schemas/Errors"}
+# Answers any operation may give besides those its view documents (the one error body):
+# (status, description, whether it applies to the operation).
+_GENERAL_ANSWERS = (
+    (400, "Invalid query parameters; see `errors`.", "query"),
+    (401, "Not authenticated (no, a wrong or an expired token).", "secured"),
+    (404, "No such resource here (or an id that is not a number).", "path_params"),
+    (406, "No renderer for the Accept header or the `format` asked for.", "all"),
+    (409, "Conflicts with the stored state (a duplicate LRN, a decided task).", "body"),
+    (413, "The request body is over the upload limit.", "body"),
+    (415, "Unsupported Content-Type.", "body"),
+    (429, "Too many requests; retry after the `Retry-After` seconds.", "all"),
+)
+
+
+def general_answers_hook(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """drf-spectacular post-processing hook (``SPECTACULAR_SETTINGS``): document on every
+    operation the error answers the API's shared machinery gives (400 for bad query
+    parameters, 401, 404 for an id that is not found, 406, 409 / 413 / 415 for a request
+    body, 429 throttling), each with the error
+    body, unless the view documented it itself."""
+    for path, operations in result.get("paths", {}).items():
+        for method, operation in operations.items():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            parameters = operation.get("parameters", [])
+            applies = {
+                "all": True,
+                "query": any(p.get("in") == "query" for p in parameters),
+                "secured": bool(operation.get("security")),
+                "path_params": "{" in path,
+                "body": "requestBody" in operation or method in ("post", "put", "patch"),
+            }
+            for status, description, when in _GENERAL_ANSWERS:
+                if applies[when]:
+                    operation["responses"].setdefault(
+                        str(status),
+                        {
+                            "description": description,
+                            "content": {"application/json": {"schema": _ERRORS_REF}},
+                        },
+                    )
+    return result
+
+
 ERROR_RESPONSES = {
     400: OpenApiResponse(ErrorsSerializer, description="Invalid request; see `errors`."),
     401: OpenApiResponse(ErrorsSerializer, description="Not authenticated."),

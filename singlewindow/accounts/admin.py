@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from singlewindow.readonly_admin import ReadOnlyAdmin
+
 from . import services
 from .models import AccessEvent, ApiToken
 
@@ -23,7 +25,7 @@ User = get_user_model()
 
 
 @admin.register(AccessEvent)
-class AccessEventAdmin(admin.ModelAdmin):
+class AccessEventAdmin(ReadOnlyAdmin):
     """Read-only for everyone: the audit is appended to by the code, never edited."""
 
     list_display = ["at", "kind", "username", "ip_address", "method", "path", "detail"]
@@ -31,15 +33,6 @@ class AccessEventAdmin(admin.ModelAdmin):
     search_fields = ["username", "ip_address", "path", "detail", "user_agent"]
     date_hierarchy = "at"
     list_select_related = ["user"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class ApiTokenAddForm(forms.ModelForm):

@@ -158,7 +158,11 @@ class TokenCollectionView(ApiView):
     def get_queryset(self) -> Any:
         return selectors.tokens_of(self.request.user)
 
-    @extend_schema(operation_id="auth_tokens_list", summary="List my API tokens")
+    @extend_schema(
+        operation_id="auth_tokens_list",
+        summary="List my API tokens",
+        responses=ApiTokenSerializer(many=True),
+    )
     def get(self, request: Request) -> Response:
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(ApiTokenSerializer(page, many=True).data)

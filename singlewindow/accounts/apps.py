@@ -1,11 +1,12 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
     name = "singlewindow.accounts"
     label = "accounts"
-    verbose_name = "Accounts and access"
+    verbose_name = _("Accounts and access")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:

@@ -33,6 +33,8 @@ ROLES: dict[str, tuple[tuple[str, str, tuple[str, ...]], ...]] = {
         ("agencies", "routingrule", ("view", "add", "change", "delete")),
         ("agencies", "riskrule", ("view", "add", "change", "delete")),
         ("agencies", "agency", ("view",)),
+        # Fan-outs that failed (no agency for an item): seen and retried once fixed.
+        ("declarations", "routingoutbox", ("view", "change")),
     ),
     AGENCY_SUPERVISOR: (
         ("agencies", "agency", ("view",)),
@@ -44,6 +46,7 @@ ROLES: dict[str, tuple[tuple[str, str, tuple[str, ...]], ...]] = {
         ("agencies", "routingrule", ("view",)),
         ("declarations", "declaration", ("view",)),
         ("declarations", "company", ("view",)),
+        ("declarations", "routingoutbox", ("view",)),
     ),
     USER_ADMINISTRATOR: (
         ("auth", "user", ("view", "add", "change")),

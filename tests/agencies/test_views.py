@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.test import Client
 from django.urls import reverse
 
+from agencies.inspections.services import inspection_order
 from agencies.models import Officer, ReviewStatus
 from agencies.services import review_decide, review_respond
 from declarations.models import ClearanceStatus, Declaration, Trader
@@ -400,3 +401,23 @@ def test_the_queue_flags_tasks_the_trader_answered(
     html = response.content.decode()
     assert html.count('data-testid="trader-answered"') == 1
     assert html.index(answered.mrn) < html.index("Trader answered") < html.index(untouched.mrn)
+
+
+def test_the_queue_says_how_many_openings_joint_inspections_saved(
+    trader_a: Trader,
+    officer_customs: Officer,
+    officer_plant_health: Officer,
+    make_routed_declaration: MakeDeclaration,
+) -> None:
+    declaration = make_routed_declaration(trader_a, [COFFEE])
+    for officer in (officer_customs, officer_plant_health):
+        inspection_order(
+            user=officer.user,
+            review_id=review_of(declaration, officer.agency).pk,
+            kind="physical",
+        )
+
+    response = logged_in(officer_customs.user).get(QUEUE)
+
+    assert response.context["openings_saved"] == 1
+    assert "joint inspections saved 1 container opening<" in response.content.decode()

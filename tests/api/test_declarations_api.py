@@ -8,16 +8,16 @@ that the parser refuses do not.
 import copy
 import json
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from datamodel.xmlio import declaration_to_xml
-from declarations.models import ClearanceStatus, Declaration, Trader
+from declarations.models import ClearanceStatus, Declaration, GoodsItem, Trader
 from singlewindow.accounts.models import ApiToken
 from singlewindow.accounts.services import token_hash
 from tests.api.conftest import ApiAs
@@ -141,10 +141,6 @@ def test_unicode_text_is_stored_intact(
     assert response.json()["items"][0]["description"] == text
 
 
-@pytest.mark.skipif(
-    connection.vendor == "sqlite",
-    reason="SQLite keeps decimal columns as 15-digit floats; the suite's PostgreSQL keeps all",
-)
 def test_json_numbers_keep_every_digit(
     api_as: ApiAs, trader_a: Trader, agencies: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
@@ -166,11 +162,14 @@ def test_json_numbers_keep_every_digit(
     with django_capture_on_commit_callbacks(execute=True):
         response = post_raw(api_as(trader_a.user), DECLARATIONS, body)
 
-    # Then they are stored exactly, as canonical decimal strings
+    # Then they are stored exactly, as canonical decimal strings, and the goods item row
+    # reads back every digit on every database (SQLite included: ExactDecimalField)
     assert response.status_code == 201, response.content[:3000]
     stored = response.json()["document"]["Declaration"]
     assert stored["InvoiceAmount"]["value"] == "1234567890133.457"
     assert response.json()["items"][0]["customs_value"] == "1234567890123.457"
+    row = GoodsItem.objects.get(declaration_id=response.json()["id"], sequence=1)
+    assert row.customs_value == Decimal("1234567890123.457")
 
 
 @pytest.mark.parametrize(
@@ -310,7 +309,7 @@ def test_every_error_is_listed_not_only_the_first(api_as: ApiAs, trader_a: Trade
     assert any(p.startswith("42A/67A/68A[2]/92A[1]/063") for p in pointers), errors
 
 
-def test_the_same_lrn_twice_is_refused(
+def test_the_same_lrn_twice_is_a_conflict(
     api_as: ApiAs, trader_a: Trader, agencies: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     client = api_as(trader_a.user)
@@ -319,7 +318,8 @@ def test_the_same_lrn_twice_is_refused(
 
     second = client.post(DECLARATIONS, VALID_DOCUMENT, format="json")
 
-    errors = errors_of(second, 400)
+    # 409: the document is valid, the LRN conflicts with one already lodged
+    errors = errors_of(second, 409)
     assert [(e["code"], e["pointer"]) for e in errors] == [("duplicate_lrn", "42A/D026")]
     assert Declaration.objects.count() == 1
 
@@ -544,7 +544,11 @@ def test_a_body_over_the_upload_limit_is_refused(
     body = b'{"Declaration": {"Description": "' + b"x" * settings.DATA_UPLOAD_MAX_MEMORY_SIZE
     body += b'"}}'
 
-    assert codes_of(post_raw(api_as(trader_a.user), DECLARATIONS, body), 400) == {"too_large"}
+    response = post_raw(api_as(trader_a.user), DECLARATIONS, body)
+
+    # 413 Content Too Large (RFC 9110 15.5.14), in the usual error shape
+    assert codes_of(response, 413) == {"too_large"}
+    assert not Declaration.objects.exists()
 
 
 def test_an_empty_body_is_refused(api_as: ApiAs, trader_a: Trader) -> None:

@@ -98,7 +98,7 @@ def entry(code: str, message: str, path: str = "", pointer: str = "") -> dict[st
                 )
             ],
         ),
-        (RequestDataTooBig(), 400, [entry("too_large", "The request body is too large.")]),
+        (RequestDataTooBig(), 413, [entry("too_large", "The request body is too large.")]),
         (
             InvalidQuery({"limit": ["Give a whole number."]}),
             400,

@@ -491,15 +491,18 @@ def test_redrive_stops_at_the_first_failure_and_loses_nothing(
     _age(second, 60, sent=False)
 
     # When the re-drive runs
-    redrive_routing()
+    resent = redrive_routing()
 
-    # Then it tried the oldest once and stopped; both stay pending for the next tick
+    # Then it sent none (it says so), tried the oldest once and stopped; both stay pending
+    # for the next tick, the first with the broker's error
     first_row, second_row = (
         RoutingOutbox.objects.get(declaration=first),
         RoutingOutbox.objects.get(declaration=second),
     )
+    assert resent == 0
     assert (first_row.attempts, second_row.attempts) == (1, 0)
     assert first_row.done_at is None and second_row.done_at is None
+    assert "not sent to the task queue" in first_row.last_error
     assert not ReviewTask.objects.exists()
 
 
@@ -523,3 +526,23 @@ def test_set_status_records_the_change_once(
     assert [(e.from_status, e.to_status, e.message) for e in events] == [
         (ClearanceStatus.SUBMITTED, ClearanceStatus.UNDER_REVIEW, "why")
     ]
+
+
+def test_an_mrn_collision_is_not_a_duplicate_lrn(
+    agencies: dict[str, Agency],
+    trader_a: Trader,
+    make_submitted_declaration: MakeDeclaration,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Given an MRN already issued, and an MRN generator that hands it out again once
+    taken = make_submitted_declaration(trader_a, [COFFEE]).mrn
+    issued = iter([taken])
+    fresh = "26GB" + "X" * 13 + "0"
+    monkeypatch.setattr("declarations.services.new_mrn", lambda: next(issued, fresh))
+
+    # When a declaration with a new LRN is lodged
+    lodged = declaration_submit(trader=trader_a, document=valid_document())
+
+    # Then the collision is the portal's: it is lodged with a fresh MRN, not refused
+    assert lodged.mrn == fresh
+    assert Declaration.objects.filter(mrn=taken).count() == 1

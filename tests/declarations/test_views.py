@@ -4,6 +4,7 @@ declaration form (submit, field errors, drafts, goods items) and the declaration
 import re
 from html.parser import HTMLParser
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from django.contrib.auth.models import AbstractBaseUser
@@ -253,9 +254,27 @@ def test_duplicate_lrn_is_refused_at_the_lrn_field(
 
     response = logged_in(trader_a.user).post(NEW, form_data(VALID_DOCUMENT))
 
-    assert response.status_code == 422
+    # 409 as the API answers, and the words at the field
+    assert response.status_code == 409
     assert 'aria-invalid="true"' in input_tag(response.content.decode(), "lrn")
+    assert "already used the LRN LRN-2026-000001" in response.content.decode()
     assert Declaration.objects.count() == 1
+
+
+def test_a_form_over_the_upload_limit_is_told_so_in_words(trader_a: Trader, settings: Any) -> None:
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+    data = form_data(VALID_DOCUMENT) | {"description_1": "x" * (1024 * 1024 + 1)}
+
+    # posted as the browser posts this form (urlencoded), CSRF checks on
+    client = logged_in(trader_a.user)
+    client.handler.enforce_csrf_checks = True
+    response = client.post(
+        NEW, urlencode(data, doseq=True), content_type="application/x-www-form-urlencoded"
+    )
+
+    assert response.status_code == 413
+    assert "A form can carry at most 1 MB. Nothing was saved" in response.content.decode()
+    assert not Declaration.objects.exists()
 
 
 # --- the declarant is the trader's company --------------------------------------------------

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('declarations', '0007_idempotency_form_tokens'),
+        ('declarations', '0008_idempotency_form_tokens'),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('declarations', '0006_lrn_case_insensitive'),
+        ('declarations', '0007_exact_amounts_routing_failures'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
