@@ -223,8 +223,10 @@ if os.environ.get("EMAIL_HOST"):
             },
         }
     }
-else:
+elif DEBUG:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+else:  # production without EMAIL_HOST: the local mail transfer agent
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend"}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "no-reply@singlewindow.example")
 NOTIFICATION_EMAIL_SUBJECT_PREFIX = os.environ.get("NOTIFICATION_EMAIL_SUBJECT_PREFIX", "NSW")
 # Webhooks: seconds a receiver has to answer; http:// endpoints only when allowed (https
