@@ -31,7 +31,7 @@ def test_two_identical_posts_with_one_key_lodge_one_declaration(
     assert again["Idempotent-Replayed"] == "true" and "Idempotent-Replayed" not in first
     assert Declaration.objects.filter(company=trader_a.company).count() == 1
     # Without the key, the same body is a new request: its LRN is now taken
-    assert post(client, valid_document(), None).status_code == 400
+    assert post(client, valid_document(), None).status_code == 409
 
 
 def test_the_same_key_with_another_body_answers_422(api_as: ApiAs, trader_a: Trader) -> None:
