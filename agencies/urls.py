@@ -16,4 +16,5 @@ urlpatterns = [
     path("reviews/<int:pk>/inspections/", review.review_inspect, name="inspect"),
     path("inspections/<int:pk>/result/", review.inspection_result, name="inspection_result"),
     path("declarations/<int:pk>/respond/", trader.respond, name="respond"),
+    path("declarations/<int:pk>/cancel/", trader.cancel, name="cancel"),
 ]

@@ -57,7 +57,17 @@ class ClearanceStatus(models.TextChoices):
     CLEARED_WITH_CONDITIONS = "cleared_with_conditions", _("Cleared with conditions")
     PARTIALLY_RELEASED = "partially_released", _("Partially released")
     REJECTED = "rejected", _("Rejected")
+    CANCELLED = "cancelled", _("Cancelled")
 
+
+# The trader may cancel a declaration lodged and not yet cleared, released or rejected
+# (UCC Art. 174: invalidation at the declarant's request before release).
+CANCELLABLE_STATUSES = (
+    ClearanceStatus.SUBMITTED,
+    ClearanceStatus.UNDER_REVIEW,
+    ClearanceStatus.AWAITING_TRADER,
+    ClearanceStatus.INSPECTION,
+)
 
 # Declarations in these states still take agency decisions and trader responses.
 OPEN_STATUSES = (
@@ -190,6 +200,8 @@ class StatusEvent(models.Model):
         REVIEW_CLOSED = "review_closed", _("Review closed")
         INSPECTION_ORDERED = "inspection_ordered", _("Inspection ordered")
         INSPECTION_RESULT = "inspection_result", _("Inspection result")
+        CANCELLED = "cancelled", _("Cancelled by the trader")
+        COPIED = "copied", _("Copied as a new draft")
 
     declaration = models.ForeignKey(Declaration, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -252,3 +264,47 @@ class RoutingOutbox(models.Model):
     @property
     def state(self) -> str:
         return "done" if self.done_at else "failed" if self.failed_at else "pending"
+
+
+class IdempotencyRecord(models.Model):
+    """The first answer to an API request sent with an ``Idempotency-Key`` header, kept
+    for ``IDEMPOTENCY_TTL_HOURS`` so a retry gets the same answer (IETF draft
+    "The Idempotency-Key HTTP Header Field", draft-ietf-httpapi-idempotency-key-header).
+
+    ``fingerprint``: SHA-256 of the method, path, Content-Type and body; the same key with
+    another fingerprint is refused (422). ``status_code`` is ``None`` while the first
+    request is still being answered (a concurrent retry gets 409).
+    """
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64)
+    status_code = models.PositiveIntegerField(null=True, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    content = models.BinaryField(blank=True, default=b"")
+    location = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["company", "key"], name="unique_idempotency_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.status_code or 'in progress'})"
+
+
+class FormToken(models.Model):
+    """A one-time token in a declaration form: the first POST with it is handled, a second
+    (double click, the back button) is told kindly what became of the first."""
+
+    token = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+    declaration = models.ForeignKey(
+        Declaration, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"form token of {self.user_id} ({'used' if self.used_at else 'open'})"

@@ -4,6 +4,7 @@ Every write runs in one transaction; the fan-out to agencies is never enqueued i
 (an outbox row is written instead and dispatched on commit, see ``routing_dispatch``).
 """
 
+import copy
 import logging
 from collections.abc import Iterable
 from functools import partial
@@ -30,6 +31,8 @@ from .models import (
     Trader,
 )
 from .mrn import new_mrn
+from .notifications.models import NotificationCode
+from .notifications.services import notification_record
 
 logger = logging.getLogger(__name__)
 
@@ -299,7 +302,7 @@ def _lodge_rows(
             )
             for row in rows
         )
-        StatusEvent.objects.create(
+        submitted = StatusEvent.objects.create(
             declaration=declaration,
             actor=trader.user,
             kind=StatusEvent.Kind.SUBMITTED,
@@ -307,6 +310,7 @@ def _lodge_rows(
             to_status=ClearanceStatus.SUBMITTED,
             message=declaration.mrn,
         )
+        notification_record(submitted, NotificationCode.ACCEPTED, declaration=declaration)
         RoutingOutbox.objects.create(declaration=declaration, last_sent_at=now)
         declaration_id = declaration.pk
         transaction.on_commit(lambda: routing_dispatch(declaration_id))
@@ -367,6 +371,17 @@ def routing_retry(declaration_ids: Iterable[int]) -> int:
     return len(ids)
 
 
+# The statuses the trader is told of when the declaration reaches them (the others follow
+# from an event that is notified itself: an information request, an inspection order).
+STATUS_NOTIFICATIONS = {
+    ClearanceStatus.CLEARED: NotificationCode.CLEARED,
+    ClearanceStatus.CLEARED_WITH_CONDITIONS: NotificationCode.CLEARED_WITH_CONDITIONS,
+    ClearanceStatus.PARTIALLY_RELEASED: NotificationCode.PARTIALLY_RELEASED,
+    ClearanceStatus.REJECTED: NotificationCode.REJECTED,
+    ClearanceStatus.CANCELLED: NotificationCode.CANCELLED,
+}
+
+
 def declaration_set_status(
     declaration: Declaration,
     status: ClearanceStatus,
@@ -377,14 +392,15 @@ def declaration_set_status(
 ) -> bool:
     """Move ``declaration`` (row locked by the caller) to ``status`` and record the change.
 
-    Returns ``False`` (and writes nothing) when the status is already ``status``.
+    Returns ``False`` (and writes nothing) when the status is already ``status``. A final
+    status (``STATUS_NOTIFICATIONS``) is notified to the trader in the same transaction.
     """
     if declaration.status == status:
         return False
     previous = declaration.status
     Declaration.objects.filter(pk=declaration.pk).update(status=status, updated_at=timezone.now())
     declaration.status = status
-    StatusEvent.objects.create(
+    event = StatusEvent.objects.create(
         declaration=declaration,
         actor=actor,
         kind=StatusEvent.Kind.STATUS_CHANGED,
@@ -393,4 +409,42 @@ def declaration_set_status(
         to_status=status,
         message=message,
     )
+    code = STATUS_NOTIFICATIONS.get(status)
+    if code is not None:
+        notification_record(event, code, declaration=declaration, message=message)
     return True
+
+
+def declaration_copy(*, trader: Trader, declaration: Declaration) -> Declaration:
+    """A new draft of the trader's company with the document of ``declaration`` (one of
+    the company's, in any status), e.g. to lodge again after a rejection: the LRN is
+    cleared (WCO DM D026 is unique per declarant: the trader gives a new one) and the
+    function code is an original (9). Both declarations record the copy in their history.
+    """
+    document = copy.deepcopy(declaration.document) if isinstance(declaration.document, dict) else {}
+    header = document.get("Declaration")
+    if isinstance(header, dict):
+        header.pop("FunctionalReferenceID", None)
+        header["FunctionCode"] = ORIGINAL_FUNCTION_CODE
+    source = declaration.mrn or declaration.lrn or f"#{declaration.pk}"
+    with transaction.atomic():
+        draft = Declaration.objects.create(
+            company=trader.company,
+            created_by=trader.user,
+            type_code=declaration.type_code,
+            document=document,
+        )
+        StatusEvent.objects.create(
+            declaration=draft,
+            actor=trader.user,
+            kind=StatusEvent.Kind.COPIED,
+            to_status=ClearanceStatus.DRAFT,
+            message=_("copy of %(source)s") % {"source": source},
+        )
+        StatusEvent.objects.create(
+            declaration=declaration,
+            actor=trader.user,
+            kind=StatusEvent.Kind.COPIED,
+            message=_("copied as draft #%(pk)s") % {"pk": draft.pk},
+        )
+    return draft

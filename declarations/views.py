@@ -27,12 +27,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from datamodel.issues import Severity
 from datamodel.xmlio import declaration_to_xml
 
-from . import selectors, services
+from . import idempotency, selectors, services
 from .forms.display import header_rows, item_rows
 from .forms.entry import DeclarationEntry
 from .forms.response import InformationResponseForm
 from .forms.upload import XmlUploadForm, XmlUploadHandler
-from .models import ClearanceStatus, Declaration, Trader
+from .models import CANCELLABLE_STATUSES, ClearanceStatus, Declaration, Trader
 
 View = Callable[..., HttpResponse]
 # Rows per page of the lists (declarations, review queue, decided reviews).
@@ -152,6 +152,57 @@ def declaration_form(request: HttpRequest, pk: int | None = None) -> HttpRespons
         return _render_form(request, entry, draft)
     if not entry.is_valid():
         return _render_form(request, entry, draft, status=422)
+    token = request.POST.get(FORM_TOKEN_FIELD, "")
+    if token:
+        # A form is lodged once: a double click or the back button sends its token again.
+        # (A POST without the field, from a script, is handled as before.)
+        use = idempotency.form_token_use(request.user, token)
+        if not use.fresh:
+            return _form_already_sent(request, use.declaration)
+    outcome: Declaration | HttpResponse | None = None
+    try:
+        outcome = _form_save(request, trader, entry, draft, action)
+    finally:
+        if token:
+            made = outcome if isinstance(outcome, Declaration) else None
+            idempotency.form_token_done(request.user, token, made)
+    if isinstance(outcome, Declaration):
+        if outcome.status == ClearanceStatus.DRAFT:
+            return redirect("declaration_edit", pk=outcome.pk)
+        return redirect("declaration_detail", pk=outcome.pk)
+    return outcome
+
+
+# The hidden field of the declaration form's one-time token (``idempotency.form_token_*``).
+FORM_TOKEN_FIELD = "form_token"
+
+
+def _form_already_sent(request: HttpRequest, declaration: Declaration | None) -> HttpResponse:
+    """The second POST of one form: say kindly what became of the first."""
+    if declaration is None:
+        messages.info(
+            request,
+            _("This form was already sent and is being handled; your declarations are below."),
+        )
+        return redirect("declaration_list")
+    messages.info(
+        request,
+        _("This form was already sent: here is the declaration it made. Nothing was lodged twice."),
+    )
+    if declaration.status == ClearanceStatus.DRAFT:
+        return redirect("declaration_edit", pk=declaration.pk)
+    return redirect("declaration_detail", pk=declaration.pk)
+
+
+def _form_save(
+    request: HttpRequest,
+    trader: Trader,
+    entry: DeclarationEntry,
+    draft: Declaration | None,
+    action: str,
+) -> Declaration | HttpResponse:
+    """Lodge or save the form (the declaration), or the page to answer instead."""
+    pk = draft.pk if draft is not None else None
     try:
         if action == "submit":
             declaration = services.declaration_submit(
@@ -162,7 +213,7 @@ def declaration_form(request: HttpRequest, pk: int | None = None) -> HttpRespons
                 _("Declaration %(lrn)s lodged: MRN %(mrn)s.")
                 % {"lrn": declaration.lrn, "mrn": declaration.mrn},
             )
-            return redirect("declaration_detail", pk=declaration.pk)
+            return declaration
         declaration = services.declaration_save_draft(
             trader=trader, document=entry.to_document(), declaration=draft
         )
@@ -176,7 +227,7 @@ def declaration_form(request: HttpRequest, pk: int | None = None) -> HttpRespons
         messages.error(request, _("This declaration has been submitted and can no longer change."))
         return redirect("declaration_detail", pk=pk)
     messages.success(request, _("Draft saved."))
-    return redirect("declaration_edit", pk=declaration.pk)
+    return declaration
 
 
 def _refusal_status(invalid: services.DeclarationInvalid) -> int:
@@ -203,6 +254,7 @@ def _render_form(
             "errors": entry.error_summary() if entry.header.is_bound else [],
             "draft": draft,
             "form_action": action,
+            "form_token": idempotency.form_token_issue(request.user),
         },
         status=status,
     )
@@ -218,6 +270,35 @@ def declaration_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "declarations/declaration_detail.html",
         declaration_page_context(declaration),
     )
+
+
+@trader_required
+@require_GET
+@never_cache
+def declaration_live(request: HttpRequest, pk: int) -> HttpResponse:
+    """What the declaration page polls: 204 while its ``status`` and number of history
+    ``events`` are what the page shows, else an ``HX-Refresh`` answer so htmx reloads it."""
+    declaration = selectors.access_declaration(request.user, pk)
+    events = selectors.declaration_history(declaration).count()
+    if request.GET.get("status") == declaration.status and request.GET.get("events") == str(events):
+        return HttpResponse(status=204)
+    response = HttpResponse(status=200)
+    response["HX-Refresh"] = "true"
+    return response
+
+
+@trader_required
+@require_POST
+def declaration_copy(request: HttpRequest, pk: int) -> HttpResponse:
+    """Copy the declaration as a new draft and open it in the form."""
+    source = selectors.access_declaration(request.user, pk)
+    draft = services.declaration_copy(trader=request.user.trader, declaration=source)
+    messages.success(
+        request,
+        _("A new draft was made from %(ref)s. Give it a new LRN, check it and submit it.")
+        % {"ref": source.mrn or source.lrn or f"#{source.pk}"},
+    )
+    return redirect("declaration_edit", pk=draft.pk)
 
 
 # What may stand in a download's file name: the MRN is [0-9A-Z], the LRN is the trader's.
@@ -278,5 +359,6 @@ def declaration_page_context(
         "reviews": reviews,
         "history": history,
         "awaiting_trader": declaration.status == ClearanceStatus.AWAITING_TRADER,
+        "cancellable": declaration.status in CANCELLABLE_STATUSES,
         "response_form": response_form or InformationResponseForm(),
     }

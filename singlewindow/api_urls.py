@@ -14,6 +14,7 @@ from agencies.api import routing as routing_api
 from agencies.api import trader as trader_api
 from declarations.api import auth as auth_api
 from declarations.api import declarations as declarations_api
+from declarations.notifications import api as notifications_api
 from singlewindow.accounts import api as accounts_api
 
 app_name = "api"
@@ -52,6 +53,16 @@ urlpatterns = [
         trader_api.DeclarationResponseView.as_view(),
         name="declaration-response",
     ),
+    path(
+        "declarations/<int:pk>/cancel/",
+        trader_api.DeclarationCancelView.as_view(),
+        name="declaration-cancel",
+    ),
+    path(
+        "declarations/<int:pk>/copy/",
+        declarations_api.DeclarationCopyView.as_view(),
+        name="declaration-copy",
+    ),
     path("reviews/", reviews_api.ReviewCollectionView.as_view(), name="review-list"),
     path("reviews/next/", reviews_api.ReviewNextView.as_view(), name="review-next"),
     path("reviews/<int:pk>/", reviews_api.ReviewDetailView.as_view(), name="review-detail"),
@@ -80,6 +91,16 @@ urlpatterns = [
     path("requirements/", routing_api.RequirementsView.as_view(), name="requirements"),
     path("hs/", routing_api.HsSearchView.as_view(), name="hs-search"),
     path("routing-rules/", routing_api.RoutingRuleListView.as_view(), name="routing-rules"),
+    path(
+        "notifications/",
+        notifications_api.NotificationListView.as_view(),
+        name="notification-list",
+    ),
+    path(
+        "company/webhook/",
+        notifications_api.CompanyWebhookView.as_view(),
+        name="company-webhook",
+    ),
     # Anything else under the API: a 404 in the API's error shape, not an HTML page.
     re_path(r"^.*$", auth_api.api_not_found, name="not-found"),
 ]

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "declarations",
     "agencies",
     "agencies.inspections",
+    "declarations.notifications",
 ]
 
 MIDDLEWARE = [
@@ -74,6 +75,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "declarations.notifications.context_processors.notifications",
             ],
         },
     },
@@ -188,6 +190,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "agencies.tasks.redrive_routing",
         "schedule": float(os.environ.get("ROUTING_REDRIVE_SECONDS", "15")),
     },
+    "redrive-notification-deliveries": {
+        "task": "notifications.redrive_deliveries",
+        "schedule": float(os.environ.get("NOTIFICATION_REDRIVE_SECONDS", "30")),
+    },
     # Overdue review tasks are escalated once each (agencies.services.reviews_escalate).
     "escalate-overdue-reviews": {
         "task": "agencies.tasks.escalate_overdue_reviews",
@@ -199,6 +205,41 @@ ROUTING_REDRIVE_AFTER_SECONDS = int(os.environ.get("ROUTING_REDRIVE_AFTER_SECOND
 # After this many re-drives a row still not routed is marked failed (admin: "Routing
 # outbox", action "Retry routing") instead of being re-sent blindly for ever.
 ROUTING_MAX_ATTEMPTS = int(os.environ.get("ROUTING_MAX_ATTEMPTS", "5"))
+
+# --- Notifications (declarations/notifications) ------------------------------------------
+# E-mail: SMTP when EMAIL_HOST is set (EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD,
+# EMAIL_USE_TLS), the console otherwise (the embedded default prints mails to the log).
+if os.environ.get("EMAIL_HOST"):
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": os.environ["EMAIL_HOST"],
+                "port": int(os.environ.get("EMAIL_PORT", "587")),
+                "username": os.environ.get("EMAIL_HOST_USER", ""),
+                "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+                "use_tls": os.environ.get("EMAIL_USE_TLS", "1") == "1",
+                "timeout": 10,
+            },
+        }
+    }
+elif DEBUG:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+else:  # production without EMAIL_HOST: the local mail transfer agent
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend"}}
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "no-reply@singlewindow.example")
+NOTIFICATION_EMAIL_SUBJECT_PREFIX = os.environ.get("NOTIFICATION_EMAIL_SUBJECT_PREFIX", "NSW")
+# Webhooks: seconds a receiver has to answer; http:// endpoints only when allowed (https
+# otherwise); retries: base x 2^(n-1) seconds, capped, at most NOTIFICATION_MAX_ATTEMPTS.
+WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "5"))
+WEBHOOK_ALLOW_HTTP = os.environ.get("WEBHOOK_ALLOW_HTTP", "1" if DEBUG else "0") == "1"
+NOTIFICATION_RETRY_BASE_SECONDS = float(os.environ.get("NOTIFICATION_RETRY_BASE_SECONDS", "30"))
+NOTIFICATION_RETRY_MAX_SECONDS = float(os.environ.get("NOTIFICATION_RETRY_MAX_SECONDS", "21600"))
+NOTIFICATION_MAX_ATTEMPTS = int(os.environ.get("NOTIFICATION_MAX_ATTEMPTS", "10"))
+# A retry due within this many seconds is sent as a Celery countdown; later ones by beat.
+NOTIFICATION_COUNTDOWN_MAX = 120
+# How often the portal's pages ask for news (unread count, the declaration's status).
+PORTAL_POLL_SECONDS = int(os.environ.get("PORTAL_POLL_SECONDS", "15"))
 
 # Country code used in MRNs issued by this single window (ISO 3166-1 alpha-2).
 SINGLE_WINDOW_COUNTRY = os.environ.get("SINGLE_WINDOW_COUNTRY", "GB")

@@ -251,6 +251,16 @@ EXPECTED: dict[str, str] = {
     'declarations/<int:pk>/': '302 200 404 403 403 403 403 403 403 403',
     'declarations/<int:pk>/edit/': '302 302 404 403 403 403 403 403 403 403',
     'declarations/<int:pk>/xml/': '302 200 404 403 403 403 403 403 403 403',
+    'api/v1/declarations/<int:pk>/cancel/': '401 405 405 403 403 403 403 403 403 403',
+    'api/v1/declarations/<int:pk>/copy/': '401 405 405 403 403 403 403 403 403 403',
+    'api/v1/notifications/': '401 200 200 200 200 200 403 403 403 403',
+    'api/v1/company/webhook/': '401 200 200 403 403 403 403 403 403 403',
+    'agency/declarations/<int:pk>/cancel/': '302 405 405 405 405 405 405 405 405 405',
+    'declarations/<int:pk>/copy/': '302 405 405 403 403 403 403 403 403 403',
+    'declarations/<int:pk>/live/': '302 200 404 403 403 403 403 403 403 403',
+    'notifications/': '302 200 200 200 200 200 403 403 403 403',
+    'notifications/unread/': '302 200 200 200 200 200 403 403 403 403',
+    'notifications/read-all/': '302 405 405 405 405 405 405 405 405 405',
 }
 # fmt: on
 

@@ -2,6 +2,7 @@
 information requests (``declarations/{id}/status/``, ``declarations/{id}/response/``)."""
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -10,7 +11,7 @@ from declarations.selectors import access_declaration
 from declarations.serializers import ErrorsSerializer
 
 from ..serializers import ClearanceStatusSerializer, TraderResponseSerializer
-from ..services import DecisionInvalid, review_respond
+from ..services import DecisionInvalid, declaration_cancel, review_respond
 from .base import CONFLICT, TraderActionApiView, invalid_as_api_error, valid
 
 NOT_FOUND = {404: OpenApiResponse(ErrorsSerializer, "No such declaration here.")}
@@ -48,5 +49,34 @@ class DeclarationResponseView(TraderActionApiView):
             )
         except DecisionInvalid as error:
             raise invalid_as_api_error(error, "response_invalid") from None
+        declaration.refresh_from_db()
+        return Response(ClearanceStatusSerializer(declaration).data)
+
+
+class CancelSerializer(serializers.Serializer):
+    """``{"reason": "..."}``: why the trader cancels the declaration."""
+
+    reason = serializers.CharField(allow_blank=True, max_length=2000)
+
+
+class DeclarationCancelView(TraderActionApiView):
+    @extend_schema(
+        operation_id="declarations_cancel",
+        summary="Cancel a lodged declaration before clearance (function code 14)",
+        description="Every open agency review is closed and the status becomes `cancelled`. "
+        "A declaration already cleared, released, rejected or cancelled answers 409 "
+        "`not_cancellable`; no reason: 400 at `/reason`.",
+        request=CancelSerializer,
+        responses={200: ClearanceStatusSerializer, **ERROR_RESPONSES, **NOT_FOUND, **CONFLICT},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        access_declaration(request.user, pk)
+        given = valid(CancelSerializer, request)
+        try:
+            declaration = declaration_cancel(
+                user=request.user, declaration_id=pk, reason=given["reason"]
+            )
+        except DecisionInvalid as error:
+            raise invalid_as_api_error(error, "cancel_invalid") from None
         declaration.refresh_from_db()
         return Response(ClearanceStatusSerializer(declaration).data)

@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from declarations.models import Declaration, StatusEvent
+from declarations.notifications.models import NotificationCode
+from declarations.notifications.services import notification_record
 
 from ..clearance import clearance_merge
 from ..events import task_event
@@ -117,12 +119,21 @@ def inspection_order(
                 "place": appointment.place,
                 "start": timezone.localtime(appointment.starts_at).strftime("%Y-%m-%d %H:%M"),
             }
-        task_event(
+        event = task_event(
             task,
             StatusEvent.Kind.INSPECTION_ORDERED,
             actor=user,
             message=label + (_(" with a sample for a laboratory") if sample else ""),
         )
+        if appointment is not None:
+            # The trader must present the goods: they are told of the appointment.
+            notification_record(
+                event,
+                NotificationCode.INSPECTION_APPOINTMENT,
+                declaration=declaration,
+                agency=task.agency,
+                message=event.message,
+            )
         clearance_merge(declaration, actor=user, agency=task.agency.name)
     return inspection
 

@@ -4,6 +4,7 @@ information requests, the trader's answer); ``base`` holds what they share (erro
 open-for-action checks, the lock order). The merge rule is ``agencies.clearance``."""
 
 from .base import DecisionInvalid, ReviewConflict, officer_of
+from .cancellation import declaration_cancel
 from .decisions import ItemDecision, review_decide, review_respond
 from .queue import review_assign, review_claim, review_next, review_release, reviews_escalate
 from .routing import declaration_route, routing_plan, rule_matches
@@ -12,6 +13,7 @@ __all__ = [
     "DecisionInvalid",
     "ItemDecision",
     "ReviewConflict",
+    "declaration_cancel",
     "declaration_route",
     "officer_of",
     "review_assign",

@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from declarations.models import Declaration, StatusEvent
+from declarations.notifications.models import Audience, NotificationCode
+from declarations.notifications.services import notification_record
 from declarations.selectors import access_declaration
 
 from ..clearance import clearance_merge, item_clearances, review_status
@@ -105,11 +107,18 @@ def _request_information(
         due_at=None,
         time_left=time_left,
     )
-    task_event(
+    event = task_event(
         task,
         StatusEvent.Kind.AGENCY_DECISION,
         actor=user,
         to_status=ReviewStatus.INFO_REQUESTED,
+        message=message,
+    )
+    notification_record(
+        event,
+        NotificationCode.INFORMATION_REQUESTED,
+        declaration=declaration,
+        agency=task.agency,
         message=message,
     )
 
@@ -207,12 +216,20 @@ def _record_outcomes(
         due_at=None,
         time_left=None,
     )
-    task_event(
+    event = task_event(
         task,
         StatusEvent.Kind.AGENCY_DECISION,
         actor=user,
         to_status=status,
         message=reason or outcomes_summary(decided),
+    )
+    notification_record(
+        event,
+        NotificationCode.AGENCY_OUTCOME,
+        declaration=declaration,
+        agency=task.agency,
+        status=str(status.label).lower(),
+        message=event.message,
     )
 
 
@@ -269,6 +286,15 @@ def review_respond(*, user: AbstractBaseUser, declaration_id: int, message: str)
         )
         # The answer belongs to the thread of every task that asked (see review_messages).
         event.review_tasks.add(*asked)
+        for task in asked:
+            notification_record(
+                event,
+                NotificationCode.TRADER_ANSWERED,
+                declaration=declaration,
+                audience=Audience.AGENCY,
+                agency=task.agency,
+                message=message,
+            )
         clearance_merge(declaration, actor=user)
     return declaration
 

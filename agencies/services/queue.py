@@ -10,15 +10,16 @@ import logging
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from declarations.models import OPEN_STATUSES, StatusEvent
+from declarations.notifications.models import Audience, NotificationCode
+from declarations.notifications.services import notification_record
 
 from ..events import task_event
-from ..models import OPEN_REVIEW_STATUSES, Officer, ReviewStatus, ReviewTask
+from ..models import OPEN_REVIEW_STATUSES, ReviewStatus, ReviewTask
 from ..selectors import access_review, officer_agency_id
 from .base import (
     DecisionInvalid,
@@ -33,8 +34,10 @@ from .base import (
 logger = logging.getLogger(__name__)
 
 
-def _record(task: ReviewTask, user: AbstractBaseUser | None, kind: str, message: str) -> None:
-    task_event(task, kind, actor=user, message=message)
+def _record(
+    task: ReviewTask, user: AbstractBaseUser | None, kind: str, message: str
+) -> StatusEvent:
+    return task_event(task, kind, actor=user, message=message)
 
 
 def _take(task: ReviewTask, holder: AbstractBaseUser, *, expected_holder_id: int | None) -> bool:
@@ -167,8 +170,8 @@ def _lost_race(user: AbstractBaseUser, review_id: int) -> ReviewTask:
 
 def reviews_escalate(now=None) -> int:
     """Escalate each open task whose service deadline has passed, once: mark it, record
-    an event in the declaration's history, and tell the agency's supervisors by e-mail
-    (after commit). Running twice, or on two beat nodes at once, escalates nothing twice:
+    an event in the declaration's history, and notify the agency's supervisors (portal,
+    e-mail after commit). Running twice, or on two beat nodes at once, escalates nothing twice:
     the mark is a conditional update. Returns the number of tasks escalated now.
     """
     now = now or timezone.now()
@@ -183,28 +186,18 @@ def reviews_escalate(now=None) -> int:
             ):
                 continue  # another run got there first
             task = ReviewTask.objects.select_related("agency", "declaration").get(pk=task_id)
-            ref = task.declaration.mrn or task.declaration.lrn
             message = _("overdue since %(due)s; supervisors told") % {
                 "due": timezone.localtime(task.due_at).strftime("%Y-%m-%d %H:%M")
             }
-            _record(task, None, StatusEvent.Kind.REVIEW_ESCALATED, message)
-            recipients = list(
-                Officer.objects.filter(agency_id=task.agency_id, is_supervisor=True)
-                .exclude(user__email="")
-                .values_list("user__email", flat=True)
+            event = _record(task, None, StatusEvent.Kind.REVIEW_ESCALATED, message)
+            # The supervisors' notice (portal, and e-mail after commit).
+            notification_record(
+                event,
+                NotificationCode.REVIEW_ESCALATED,
+                declaration=task.declaration,
+                audience=Audience.SUPERVISORS,
+                agency=task.agency,
+                message=message,
             )
-            if recipients:
-                subject = _("Overdue review: %(ref)s (%(agency)s)") % {
-                    "ref": ref,
-                    "agency": task.agency.name,
-                }
-                transaction.on_commit(lambda s=subject, m=message, r=recipients: _notify(s, m, r))
             escalated += 1
     return escalated
-
-
-def _notify(subject: str, message: str, recipients: list[str]) -> None:
-    try:
-        send_mail(subject, message, None, recipients)
-    except Exception:  # the escalation stays recorded; mail is best effort
-        logger.warning("escalation mail not sent to %s", recipients, exc_info=True)

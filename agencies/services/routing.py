@@ -15,6 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from declarations.models import Declaration, RoutingOutbox, StatusEvent
+from declarations.notifications.models import NotificationCode
+from declarations.notifications.services import notification_record
 
 from ..clearance import clearance_merge
 from ..models import Agency, ReviewTask, RoutingReason, RoutingRequirement, RoutingRule
@@ -230,10 +232,13 @@ def declaration_route(declaration_id: int) -> list[ReviewTask]:
         outbox.done_at = now
         outbox.save(update_fields=["done_at"])
         Declaration.objects.filter(pk=declaration.pk).update(routed_at=now)
-        StatusEvent.objects.create(
+        routed = StatusEvent.objects.create(
             declaration=declaration,
             kind=StatusEvent.Kind.ROUTED,
             message=", ".join(sorted(a.name for a, indexes in reviewing.items() if indexes)),
+        )
+        notification_record(
+            routed, NotificationCode.ROUTED, declaration=declaration, agencies=routed.message
         )
         clearance_merge(declaration)
     return created

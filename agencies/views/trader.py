@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from declarations.forms.response import InformationResponseForm
 from declarations.selectors import access_declaration
@@ -48,3 +48,21 @@ def respond(request: HttpRequest, pk: int) -> HttpResponse:
         declaration_page_context(declaration, response_form=form),
         status=status,
     )
+
+
+@login_required
+@require_POST
+def cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """The trader cancels the declaration with a reason (``declaration_cancel``); a refusal
+    (no reason, already cleared) is said on the declaration page."""
+    try:
+        services.declaration_cancel(
+            user=request.user, declaration_id=pk, reason=request.POST.get("reason", "")
+        )
+    except services.DecisionInvalid as invalid:
+        messages.error(request, " ".join(invalid.errors.values()))
+    except services.ReviewConflict as conflict:
+        messages.error(request, conflict.message)
+    else:
+        messages.success(request, _("The declaration is cancelled; the agencies were told."))
+    return redirect("declaration_detail", pk=pk)

@@ -49,12 +49,19 @@ from ..serializers import (
     declaration_links,
 )
 from ..services import (
+    declaration_copy,
     declaration_save_draft,
     declaration_submit,
     declaration_submit_xml,
 )
 from .base import TraderApiView, query_filters, request_document
 from .errors import InvalidInput, NotEditable
+from .idempotency import (
+    IDEMPOTENCY_PARAMETER,
+    idempotency_begin,
+    idempotency_keep,
+    idempotency_replay,
+)
 from .parsing import XML_PARSERS, XML_RENDERERS, JSONBodyParser, WcoXmlRenderer
 from .schema import (
     DOCUMENT_EXAMPLES,
@@ -135,6 +142,7 @@ class DeclarationCollectionView(TraderApiView):
             "application/xml`, whatever the format of the body. Errors are always JSON."
         ),
         request=DOCUMENT_REQUEST,
+        parameters=[IDEMPOTENCY_PARAMETER],
         examples=[*DOCUMENT_EXAMPLES, INVALID_EXAMPLE],
         responses={
             (201, JSONRenderer.media_type): DeclarationSerializer,
@@ -142,14 +150,36 @@ class DeclarationCollectionView(TraderApiView):
             **json_only(
                 {
                     **ERROR_RESPONSES,
+                    409: OpenApiResponse(
+                        ErrorsSerializer,
+                        description="The first request with this Idempotency-Key is still "
+                        "being answered.",
+                    ),
                     415: OpenApiResponse(ErrorsSerializer, description="Unsupported Content-Type."),
+                    422: OpenApiResponse(
+                        ErrorsSerializer,
+                        description="The Idempotency-Key was used for another body.",
+                    ),
                 }
             ),
         },
     )
     def post(self, request: Request) -> Response:
+        claim = idempotency_begin(request, self.trader().company_id)
+        if claim is not None and claim.replay:
+            return idempotency_replay(claim.record)
+        self._idempotency_record = claim.record if claim is not None else None
         declaration = submit_document(self.trader(), request_document(request))
         return _created(request, declaration)
+
+    def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        record = getattr(self, "_idempotency_record", None)
+        if record is not None:
+            # The first answer, as sent (JSON or XML, success or refusal), for the retries.
+            self._idempotency_record = None
+            idempotency_keep(record, response)
+        return response
 
 
 def _created(request: Request, declaration: Declaration) -> Response:
@@ -271,3 +301,17 @@ class DraftSubmitView(TraderApiView):
         if draft.status != ClearanceStatus.DRAFT:
             raise NotEditable()
         return _created(request, submit_document(self.trader(), draft.document, draft))
+
+
+class DeclarationCopyView(TraderApiView):
+    @extend_schema(
+        operation_id="declarations_copy",
+        summary="Copy a declaration as a new draft (e.g. to lodge again after a rejection)",
+        description="The draft has the document without its LRN (give a new one) and with "
+        "function code 9; submit it with `POST declarations/{id}/submit/`.",
+        request=None,
+        responses={201: DeclarationSerializer, **ERROR_RESPONSES, **NOT_FOUND},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        source = access_declaration(request.user, pk)
+        return _created(request, declaration_copy(trader=self.trader(), declaration=source))

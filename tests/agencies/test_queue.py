@@ -173,7 +173,8 @@ def test_escalation_tells_the_supervisors_once(
     task.refresh_from_db()
     assert task.escalated_at is not None
     assert coffee.events.filter(kind=StatusEvent.Kind.REVIEW_ESCALATED).count() == 1
-    assert [m.to for m in mail.outbox] == [["supervisor@customs.example"]]
+    # (as a notification e-mail: recipients in Bcc, hidden from each other)
+    assert [m.bcc for m in mail.outbox] == [["supervisor@customs.example"]]
     assert coffee.mrn in mail.outbox[0].subject
 
 

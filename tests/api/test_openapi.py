@@ -38,6 +38,12 @@ OPERATIONS = {
     ("/api/v1/reviews/{id}/assign/", "post"),
     ("/api/v1/reviews/{id}/inspections/", "post"),
     ("/api/v1/inspections/{id}/result/", "post"),
+    ("/api/v1/notifications/", "get"),
+    ("/api/v1/declarations/{id}/cancel/", "post"),
+    ("/api/v1/declarations/{id}/copy/", "post"),
+    ("/api/v1/company/webhook/", "get"),
+    ("/api/v1/company/webhook/", "put"),
+    ("/api/v1/company/webhook/", "delete"),
 }
 
 

@@ -130,7 +130,8 @@ def test_submit_lodges_the_declaration_with_its_goods_items(
     assert items == [(1, "090121", "BR"), (2, "300490", "IN")]
     # And the fan-out waits in the outbox, to be dispatched only once committed
     assert RoutingOutbox.objects.get(declaration=declaration).done_at is None
-    assert len(callbacks) == 1
+    # (with the e-mail that tells the trader it was accepted, also sent after commit)
+    assert len(callbacks) == 2
     submitted = declaration.events.get(kind=StatusEvent.Kind.SUBMITTED)
     assert (submitted.actor, submitted.message) == (trader_a.user, declaration.mrn)
     # And, with nothing to warn about, no warnings are kept
