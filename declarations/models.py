@@ -202,6 +202,7 @@ class StatusEvent(models.Model):
         INSPECTION_RESULT = "inspection_result", _("Inspection result")
         CANCELLED = "cancelled", _("Cancelled by the trader")
         COPIED = "copied", _("Copied as a new draft")
+        AMENDED = "amended", _("Amended by the trader")
 
     declaration = models.ForeignKey(Declaration, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -221,6 +222,43 @@ class StatusEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.declaration} {self.kind} at {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+class DeclarationVersion(models.Model):
+    """One lodged version of a declaration: version 1 is the original (WCO DM 017 function
+    code 9), each amendment (function code 13, UCC Art. 173) the next number.
+
+    ``document``: the canonical WCO DM document as lodged; ``items``: the goods item rows
+    as they were (``[{"sequence": 1, "hs_code": ..., "quantity": "..."}]``, amounts as
+    decimal strings); ``changes``: what this version changed against the one before, one
+    entry per data element (``datamodel.diff.document_changes``: ``path``, ``pointer``,
+    ``item`` sequence or ``None`` for the header, ``old``, ``new``); empty for version 1.
+    Rows are only ever added, never changed (the history of what was lodged).
+    """
+
+    declaration = models.ForeignKey(Declaration, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    function_code = models.CharField(_("function code"), max_length=2, default="9")
+    document = models.JSONField(_("WCO DM document"), encoder=DjangoJSONEncoder)
+    items = models.JSONField(_("goods items"), default=list, encoder=DjangoJSONEncoder)
+    changes = models.JSONField(_("changes"), default=list, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("lodged at"))
+
+    class Meta:
+        verbose_name = _("declaration version")
+        verbose_name_plural = _("declaration versions")
+        ordering = ["declaration", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["declaration", "number"], name="unique_declaration_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.declaration} version {self.number}"
 
 
 # Who works on a task inside an agency is the agency's business: these events are in the

@@ -3,6 +3,7 @@ agencies concerned), ``queue`` (who works on what, deadlines), ``decisions`` (it
 information requests, the trader's answer); ``base`` holds what they share (errors, the
 open-for-action checks, the lock order). The merge rule is ``agencies.clearance``."""
 
+from .amendment import AmendmentResult, declaration_amend
 from .base import DecisionInvalid, ReviewConflict, officer_of
 from .cancellation import declaration_cancel
 from .decisions import ItemDecision, review_decide, review_respond
@@ -10,9 +11,11 @@ from .queue import review_assign, review_claim, review_next, review_release, rev
 from .routing import declaration_route, routing_plan, rule_matches
 
 __all__ = [
+    "AmendmentResult",
     "DecisionInvalid",
     "ItemDecision",
     "ReviewConflict",
+    "declaration_amend",
     "declaration_cancel",
     "declaration_route",
     "officer_of",

@@ -157,7 +157,9 @@ def _item_decisions(
             errors.setdefault(item.sequence, {}).update(problems)
         else:
             given[item.sequence] = item
-    missing = sorted(routed - refused_elsewhere - set(given) - set(errors))
+    # After an amendment the outcomes of unchanged items are kept: only the others are due.
+    kept = set(task.outcomes.values_list("item__sequence", flat=True))
+    missing = sorted(routed - refused_elsewhere - kept - set(given) - set(errors))
     for sequence in missing:
         errors[sequence] = {"outcome": _("Give an outcome for this goods item.")}
     if not items and not errors:
@@ -191,6 +193,10 @@ def _record_outcomes(
     reason: str,
 ) -> None:
     items = {item.sequence: item for item in task.items.all()}
+    # A decision replaces the outcomes it gives; those kept across an amendment stay.
+    ItemOutcome.objects.filter(
+        task=task, item__sequence__in=[decision.sequence for decision in decided]
+    ).delete()
     ItemOutcome.objects.bulk_create(
         ItemOutcome(
             task=task,
@@ -204,7 +210,7 @@ def _record_outcomes(
         )
         for decision in decided
     )
-    status = review_status([decision.outcome for decision in decided])
+    status = review_status(list(task.outcomes.values_list("outcome", flat=True)))
     now = timezone.now()
     ReviewTask.objects.filter(pk=task.pk).update(
         status=status,

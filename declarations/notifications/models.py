@@ -23,6 +23,7 @@ class NotificationCode(models.TextChoices):
     PARTIALLY_RELEASED = "declaration.partially_released", _("Partially released")
     REJECTED = "declaration.rejected", _("Rejected")
     CANCELLED = "declaration.cancelled", _("Cancelled")
+    AMENDED = "declaration.amended", _("Amendment accepted")
     TRADER_ANSWERED = "trader.answered", _("Trader answered")
     TRADER_AMENDED = "trader.amended", _("Trader amended")
     REVIEW_ESCALATED = "review.escalated", _("Review escalated")

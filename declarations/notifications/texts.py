@@ -20,6 +20,7 @@ _TEXTS = {
     NotificationCode.PARTIALLY_RELEASED: "Declaration %(ref)s is partially released.",
     NotificationCode.REJECTED: "Declaration %(ref)s is rejected.",
     NotificationCode.CANCELLED: "Declaration %(ref)s is cancelled: %(message)s",
+    NotificationCode.AMENDED: "Amendment %(version)s of %(ref)s was accepted: %(message)s",
     NotificationCode.TRADER_ANSWERED: "The trader answered on %(ref)s: %(message)s",
     NotificationCode.TRADER_AMENDED: "The trader amended %(ref)s (version %(version)s).",
     NotificationCode.REVIEW_ESCALATED: "The review of %(ref)s by %(agency)s is overdue: "
@@ -39,6 +40,7 @@ def _marked() -> None:
     _("Declaration %(ref)s is partially released.")
     _("Declaration %(ref)s is rejected.")
     _("Declaration %(ref)s is cancelled: %(message)s")
+    _("Amendment %(version)s of %(ref)s was accepted: %(message)s")
     _("The trader answered on %(ref)s: %(message)s")
     _("The trader amended %(ref)s (version %(version)s).")
     _("The review of %(ref)s by %(agency)s is overdue: %(message)s")
