@@ -232,3 +232,23 @@ def declaration_agencies(declaration) -> list[AgencyClearance]:
         )
         for task in tasks
     ]
+
+
+def review_amendments(task: ReviewTask) -> list[dict[str, Any]]:
+    """The amendments of the task's declaration, newest first, each with the changes an
+    officer of the task's agency may read: the header's and those of the goods items
+    routed to the agency (``[{"number", "at", "by", "changes": [change dicts]}]``;
+    ``declarations.models.DeclarationVersion``)."""
+    routed = set(task.items.values_list("sequence", flat=True))
+    amendments = []
+    for version in task.declaration.versions.filter(number__gt=1).select_related("created_by"):
+        changes = [c for c in version.changes if c.get("item") is None or c.get("item") in routed]
+        amendments.append(
+            {
+                "number": version.number,
+                "at": version.created_at,
+                "by": display_name(version.created_by) if version.created_by else "",
+                "changes": changes,
+            }
+        )
+    return sorted(amendments, key=lambda a: -a["number"])

@@ -17,4 +17,5 @@ urlpatterns = [
     path("inspections/<int:pk>/result/", review.inspection_result, name="inspection_result"),
     path("declarations/<int:pk>/respond/", trader.respond, name="respond"),
     path("declarations/<int:pk>/cancel/", trader.cancel, name="cancel"),
+    path("declarations/<int:pk>/amend/", trader.amend, name="amend"),
 ]

@@ -3,7 +3,7 @@
 from django.db.models import QuerySet
 from django.http import Http404
 
-from .models import AGENCY_INTERNAL_KINDS, Declaration, StatusEvent
+from .models import AGENCY_INTERNAL_KINDS, Declaration, DeclarationVersion, StatusEvent
 
 
 def trader_of(user):
@@ -42,3 +42,24 @@ def declaration_history(declaration: Declaration) -> QuerySet[StatusEvent]:
         .select_related("actor")
         .order_by("at", "pk")
     )
+
+
+def declaration_versions(declaration: Declaration) -> list[DeclarationVersion]:
+    """The lodged versions, oldest first; a declaration never amended has its original
+    as version 1 (not stored until an amendment keeps it)."""
+    versions = list(declaration.versions.select_related("created_by").order_by("number"))
+    if versions or not declaration.submitted_at:
+        return versions
+    from .amendments import item_snapshot
+
+    return [
+        DeclarationVersion(
+            declaration=declaration,
+            number=1,
+            function_code="9",
+            document=declaration.document,
+            items=item_snapshot(declaration.items.all()),
+            created_by=declaration.created_by,
+            created_at=declaration.submitted_at,
+        )
+    ]

@@ -32,7 +32,7 @@ from .forms.display import header_rows, item_rows
 from .forms.entry import DeclarationEntry
 from .forms.response import InformationResponseForm
 from .forms.upload import XmlUploadForm, XmlUploadHandler
-from .models import CANCELLABLE_STATUSES, ClearanceStatus, Declaration, Trader
+from .models import CANCELLABLE_STATUSES, OPEN_STATUSES, ClearanceStatus, Declaration, Trader
 
 View = Callable[..., HttpResponse]
 # Rows per page of the lists (declarations, review queue, decided reviews).
@@ -144,14 +144,14 @@ def declaration_form(request: HttpRequest, pk: int | None = None) -> HttpRespons
 
     if request.method == "GET":
         entry = DeclarationEntry(document=document, declarant=trader.company)
-        return _render_form(request, entry, draft)
+        return render_declaration_form(request, entry, draft)
 
     action = request.POST.get("action", "")
     entry = DeclarationEntry(request.POST, document=document, add_item=action == "add_item")
     if action == "add_item":
-        return _render_form(request, entry, draft)
+        return render_declaration_form(request, entry, draft)
     if not entry.is_valid():
-        return _render_form(request, entry, draft, status=422)
+        return render_declaration_form(request, entry, draft, status=422)
     token = request.POST.get(FORM_TOKEN_FIELD, "")
     if token:
         # A form is lodged once: a double click or the back button sends its token again.
@@ -221,7 +221,7 @@ def _form_save(
         entry.add_issues(invalid.issues)
         # 409 when the only errors are conflicts (the LRN is already used), as the API says;
         # the words are at the field either way.
-        return _render_form(request, entry, draft, status=_refusal_status(invalid))
+        return render_declaration_form(request, entry, draft, status=refusal_status(invalid))
     except services.DeclarationNotEditable:
         # Submitted meanwhile (another tab, the API): show it as it now stands.
         messages.error(request, _("This declaration has been submitted and can no longer change."))
@@ -230,19 +230,24 @@ def _form_save(
     return declaration
 
 
-def _refusal_status(invalid: services.DeclarationInvalid) -> int:
+def refusal_status(invalid: services.DeclarationInvalid) -> int:
     errors = {issue.code for issue in invalid.issues if issue.severity == Severity.ERROR}
     return 409 if errors and errors <= services.CONFLICT_CODES else 422
 
 
-def _render_form(
+def render_declaration_form(
     request: HttpRequest,
     entry: DeclarationEntry,
     draft: Declaration | None,
     *,
     status: int = 200,
+    amending: Declaration | None = None,
 ) -> HttpResponse:
+    """The declaration form: a new declaration, a draft, or (``amending``) the amendment of
+    a lodged one, which has one button, "Lodge amendment"."""
     action = reverse("declaration_edit", args=[draft.pk]) if draft else reverse("declaration_new")
+    if amending is not None:
+        action = reverse("agencies:amend", args=[amending.pk])
     return render(
         request,
         "declarations/declaration_form.html",
@@ -253,6 +258,7 @@ def _render_form(
             "item_rows": entry.item_rows(),
             "errors": entry.error_summary() if entry.header.is_bound else [],
             "draft": draft,
+            "amending": amending,
             "form_action": action,
             "form_token": idempotency.form_token_issue(request.user),
         },
@@ -360,5 +366,6 @@ def declaration_page_context(
         "history": history,
         "awaiting_trader": declaration.status == ClearanceStatus.AWAITING_TRADER,
         "cancellable": declaration.status in CANCELLABLE_STATUSES,
+        "amendable": declaration.status in OPEN_STATUSES,
         "response_form": response_form or InformationResponseForm(),
     }

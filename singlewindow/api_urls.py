@@ -8,6 +8,7 @@ schema is at ``/api/schema/`` and its Swagger UI at ``/api/docs/`` (see ``single
 
 from django.urls import path, re_path
 
+from agencies.api import amendments as amendments_api
 from agencies.api import inspections as inspections_api
 from agencies.api import reviews as reviews_api
 from agencies.api import routing as routing_api
@@ -57,6 +58,16 @@ urlpatterns = [
         "declarations/<int:pk>/cancel/",
         trader_api.DeclarationCancelView.as_view(),
         name="declaration-cancel",
+    ),
+    path(
+        "declarations/<int:pk>/amendments/",
+        amendments_api.DeclarationAmendmentView.as_view(),
+        name="declaration-amendments",
+    ),
+    path(
+        "declarations/<int:pk>/versions/",
+        amendments_api.DeclarationVersionsView.as_view(),
+        name="declaration-versions",
     ),
     path(
         "declarations/<int:pk>/copy/",

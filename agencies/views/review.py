@@ -111,6 +111,7 @@ def _render_review(
             "result_form": InspectionResultForm(),
             # Not "messages": that name belongs to django.contrib.messages in templates.
             "thread": selectors.review_messages(task),
+            "amendments": selectors.review_amendments(task),
         },
         status=status,
     )

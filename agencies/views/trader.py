@@ -1,4 +1,6 @@
-"""The trader's answer to the agencies' information requests, from the declaration page."""
+"""The trader's actions on a lodged declaration, from its page: the answer to the
+agencies' information requests, the cancellation, and the amendment (the form prefilled
+with the current version)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -7,9 +9,17 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from declarations.forms.entry import DeclarationEntry
 from declarations.forms.response import InformationResponseForm
+from declarations.models import OPEN_STATUSES
 from declarations.selectors import access_declaration
-from declarations.views import declaration_page_context
+from declarations.services import DeclarationInvalid
+from declarations.views import (
+    declaration_page_context,
+    refusal_status,
+    render_declaration_form,
+    trader_required,
+)
 
 from .. import services
 
@@ -65,4 +75,48 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, conflict.message)
     else:
         messages.success(request, _("The declaration is cancelled; the agencies were told."))
+    return redirect("declaration_detail", pk=pk)
+
+
+@trader_required
+@require_http_methods(["GET", "POST"])
+def amend(request: HttpRequest, pk: int) -> HttpResponse:
+    """The declaration form prefilled with the current version of the trader's declaration
+    ``pk``; POST lodges the amendment (``declaration_amend``). Refusals are shown at their
+    fields (422, nothing saved); a declaration no longer open goes back to its page."""
+    declaration = access_declaration(request.user, pk)
+    if request.method == "GET":
+        if declaration.status not in OPEN_STATUSES:
+            messages.info(request, _("This declaration can no longer be amended."))
+            return redirect("declaration_detail", pk=pk)
+        entry = DeclarationEntry(
+            document=declaration.document, declarant=request.user.trader.company
+        )
+        return render_declaration_form(request, entry, None, amending=declaration)
+    entry = DeclarationEntry(
+        request.POST,
+        document=declaration.document,
+        add_item=request.POST.get("action") == "add_item",
+    )
+    if request.POST.get("action") == "add_item":
+        return render_declaration_form(request, entry, None, amending=declaration)
+    if not entry.is_valid():
+        return render_declaration_form(request, entry, None, amending=declaration, status=422)
+    try:
+        result = services.declaration_amend(
+            user=request.user, declaration_id=pk, document=entry.to_document()
+        )
+    except DeclarationInvalid as invalid:
+        entry.add_issues(invalid.issues)
+        return render_declaration_form(
+            request, entry, None, amending=declaration, status=refusal_status(invalid)
+        )
+    except services.ReviewConflict as conflict:
+        messages.error(request, conflict.message)
+        return redirect("declaration_detail", pk=pk)
+    messages.success(
+        request,
+        _("Amendment lodged: version %(n)s. Reviewing again: %(agencies)s.")
+        % {"n": result.version.number, "agencies": ", ".join(result.review_again) or _("none")},
+    )
     return redirect("declaration_detail", pk=pk)
