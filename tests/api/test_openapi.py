@@ -40,6 +40,8 @@ OPERATIONS = {
     ("/api/v1/inspections/{id}/result/", "post"),
     ("/api/v1/notifications/", "get"),
     ("/api/v1/declarations/{id}/cancel/", "post"),
+    ("/api/v1/declarations/{id}/amendments/", "post"),
+    ("/api/v1/declarations/{id}/versions/", "get"),
     ("/api/v1/declarations/{id}/copy/", "post"),
     ("/api/v1/company/webhook/", "get"),
     ("/api/v1/company/webhook/", "put"),
