@@ -113,5 +113,6 @@ urlpatterns = [
         name="company-webhook",
     ),
     # Anything else under the API: a 404 in the API's error shape, not an HTML page.
-    re_path(r"^.*$", auth_api.api_not_found, name="not-found"),
+    # [\s\S], not ".": a path holding a newline is no exception.
+    re_path(r"^[\s\S]*$", auth_api.api_not_found, name="not-found"),
 ]
