@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "agencies.inspections",
     "declarations.notifications",
     "declarations.documents",
+    "declarations.brokers",
 ]
 
 MIDDLEWARE = [
