@@ -65,7 +65,8 @@ def representation_check(
     """Whether ``company`` (the declarant) may lodge ``document`` for the party it names.
 
     A declarant lodges for itself (the importer, or on an export the exporter, is the
-    company, or is not given: the datamodel's rules say whether it must be), or as the
+    company, or is not given: the datamodel's rules say whether it must be; or is a party
+    that is no company of the portal), or as the
     representative of a client (UCC Art. 18; WCO DM R001/R002: ``Agent/FunctionCode`` 2
     direct, 3 indirect; DE 3/21): then the client must have authorised the company for
     that representation on the day of lodging (``BrokerAuthorisation``). Returns the
@@ -75,6 +76,12 @@ def representation_check(
     if not party or _same(party, company.eori):
         return [], None
     function_code = _at(document, AGENT_FUNCTION)
+    # A party that is no company of the portal is the declarant's business with customs,
+    # whose register of representatives the portal does not hold (HMRC's samples lodge
+    # for such parties, as direct representatives): accepted as before, and nobody else
+    # reads it. A company of the portal is never named without its authorisation.
+    if not Company.objects.filter(eori__iexact=party).exists():
+        return [], None
     if function_code not in Representation.values:
         return [
             _issue(
