@@ -1,6 +1,6 @@
 """Reads on declarations, each with its permission check."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from .models import AGENCY_INTERNAL_KINDS, Declaration, DeclarationVersion, StatusEvent
@@ -11,21 +11,32 @@ def trader_of(user):
     return getattr(user, "trader", None) if user.is_authenticated else None
 
 
-def declarations_of_company(user) -> QuerySet[Declaration]:
-    """The declarations of the user's trading company, newest first (none for non-traders)."""
+def declarations_of_company(user, *, as_client: bool = True) -> QuerySet[Declaration]:
+    """The declarations the user's trading company reads, newest first (none for
+    non-traders): its own (lodged by it, as declarant, for itself or as a broker for its
+    clients) and, with ``as_client``, those a broker lodged for it
+    (``brokers.RepresentedDeclaration``)."""
     trader = trader_of(user)
     if trader is None:
         return Declaration.objects.none()
-    return Declaration.objects.filter(company_id=trader.company_id).order_by("-created_at", "-pk")
+    mine = Q(company_id=trader.company_id)
+    if as_client:
+        mine |= Q(representation__client_id=trader.company_id)
+    return Declaration.objects.filter(mine).order_by("-created_at", "-pk")
 
 
-def access_declaration(user, pk: int, *, lock: bool = False) -> Declaration:
-    """The declaration ``pk`` if it belongs to the user's company; ``Http404`` otherwise.
+def access_declaration(
+    user, pk: int, *, lock: bool = False, as_client: bool = False
+) -> Declaration:
+    """The declaration ``pk`` if the user's company lodged it; ``Http404`` otherwise.
 
-    Another company's declaration answers 404, not 403, so its existence is not disclosed.
-    ``lock=True`` takes a row lock (call inside ``transaction.atomic``).
+    ``as_client=True`` (reads only) also gives a declaration a broker lodged for the
+    user's company: the client reads it, the broker who lodged it acts on it (answers,
+    documents, cancellation). Another company's declaration answers 404, not 403, so its
+    existence is not disclosed. ``lock=True`` takes a row lock (call inside
+    ``transaction.atomic``).
     """
-    queryset = declarations_of_company(user)
+    queryset = declarations_of_company(user, as_client=as_client)
     if lock:
         queryset = queryset.select_for_update(no_key=True)
     declaration = queryset.filter(pk=pk).first()

@@ -22,6 +22,7 @@ from datamodel.issues import Issue, IssueCode, ValidationResult
 from datamodel.xmlio import declaration_from_xml
 from singlewindow.celery import app as celery_app
 
+from .brokers.services import representation_check, representation_record
 from .models import (
     ClearanceStatus,
     Declaration,
@@ -245,13 +246,18 @@ def _lodge(
     canonical = result.document
     summary = datamodel.declaration_summary(canonical)
     lodging_issues = _lodging_issues(trader, summary)
+    # The declarant lodges for itself or for a client that authorised it (brokers).
+    represented, authorisation = representation_check(
+        trader.company, canonical, timezone.localdate()
+    )
+    lodging_issues += represented
     if lodging_issues:
         # The datamodel's warnings still hold; the trader sees everything in one answer.
         raise DeclarationInvalid([*lodging_issues, *result.warnings])
     rows = datamodel.goods_item_rows(canonical)
     for attempt in range(1, MRN_ATTEMPTS + 1):
         try:
-            return _lodge_rows(trader, declaration, canonical, summary, result, rows)
+            return _lodge_rows(trader, declaration, canonical, summary, result, rows, authorisation)
         except IntegrityError as error:
             constraint = violated_constraint(error)
             if constraint == LRN_CONSTRAINT:
@@ -270,6 +276,7 @@ def _lodge_rows(
     summary: datamodel.DeclarationSummary,
     result: ValidationResult,
     rows: list[Any],
+    authorisation: Any = None,
 ) -> Declaration:
     now = timezone.now()
     with transaction.atomic():
@@ -285,6 +292,7 @@ def _lodge_rows(
         declaration.status = ClearanceStatus.SUBMITTED
         declaration.submitted_at = now
         declaration.save()
+        representation_record(declaration, authorisation)
         GoodsItem.objects.bulk_create(
             GoodsItem(
                 declaration=declaration,

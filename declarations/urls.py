@@ -15,4 +15,5 @@ urlpatterns = [
     path("declarations/<int:pk>/copy/", views.declaration_copy, name="declaration_copy"),
     path("declarations/<int:pk>/live/", views.declaration_live, name="declaration_live"),
     path("", include("declarations.notifications.urls")),
+    path("", include("declarations.documents.urls")),
 ]

@@ -270,7 +270,7 @@ def render_declaration_form(
 def declaration_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The declaration page: clearance status, header, goods items, each agency's review
     and the history. Another company's declaration is a 404."""
-    declaration = selectors.access_declaration(request.user, pk)
+    declaration = selectors.access_declaration(request.user, pk, as_client=True)
     return render(
         request,
         "declarations/declaration_detail.html",
@@ -284,7 +284,7 @@ def declaration_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def declaration_live(request: HttpRequest, pk: int) -> HttpResponse:
     """What the declaration page polls: 204 while its ``status`` and number of history
     ``events`` are what the page shows, else an ``HX-Refresh`` answer so htmx reloads it."""
-    declaration = selectors.access_declaration(request.user, pk)
+    declaration = selectors.access_declaration(request.user, pk, as_client=True)
     events = selectors.declaration_history(declaration).count()
     if request.GET.get("status") == declaration.status and request.GET.get("events") == str(events):
         return HttpResponse(status=204)
@@ -327,7 +327,7 @@ def declaration_xml(request: HttpRequest, pk: int) -> HttpResponse:
     Another company's declaration is a 404, and so is a draft: a draft has not been
     validated, so there is no declaration to export yet (the page offers no link for it).
     """
-    declaration = selectors.access_declaration(request.user, pk)
+    declaration = selectors.access_declaration(request.user, pk, as_client=True)
     if declaration.status == ClearanceStatus.DRAFT:
         raise Http404("A draft has no XML")
     response = HttpResponse(

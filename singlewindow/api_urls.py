@@ -15,6 +15,7 @@ from agencies.api import routing as routing_api
 from agencies.api import trader as trader_api
 from declarations.api import auth as auth_api
 from declarations.api import declarations as declarations_api
+from declarations.documents import api as documents_api
 from declarations.notifications import api as notifications_api
 from singlewindow.accounts import api as accounts_api
 
@@ -73,6 +74,14 @@ urlpatterns = [
         "declarations/<int:pk>/copy/",
         declarations_api.DeclarationCopyView.as_view(),
         name="declaration-copy",
+    ),
+    path(
+        "declarations/<int:pk>/documents/",
+        documents_api.DocumentCollectionView.as_view(),
+        name="declaration-documents",
+    ),
+    path(
+        "documents/<int:pk>/file/", documents_api.DocumentFileView.as_view(), name="document-file"
     ),
     path("reviews/", reviews_api.ReviewCollectionView.as_view(), name="review-list"),
     path("reviews/next/", reviews_api.ReviewNextView.as_view(), name="review-next"),

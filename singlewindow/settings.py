@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "agencies",
     "agencies.inspections",
     "declarations.notifications",
+    "declarations.documents",
+    "declarations.brokers",
 ]
 
 MIDDLEWARE = [
@@ -119,6 +121,27 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Supporting documents (declarations.documents) go to the default storage: files under
+# MEDIA_ROOT (never served by URL: only the download view, which checks access, reads them),
+# or an S3-compatible bucket through django-storages when DOCUMENTS_S3_BUCKET is set.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+MEDIA_URL = "/media-not-served/"
+if os.environ.get("DOCUMENTS_S3_BUCKET"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["DOCUMENTS_S3_BUCKET"],
+            "endpoint_url": os.environ.get("DOCUMENTS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("DOCUMENTS_S3_REGION") or None,
+            "access_key": os.environ.get("DOCUMENTS_S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("DOCUMENTS_S3_SECRET_ACCESS_KEY") or None,
+            # Private objects, never overwritten; the portal streams them itself.
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+FILE_UPLOAD_PERMISSIONS = 0o640
 if DEBUG:
     STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 

@@ -159,6 +159,15 @@ def declarant(company: Company) -> dict[str, str]:
     return {"ID": company.eori, "Name": company.name}
 
 
+def lodged_by(company: Company, **header: Any) -> dict[str, Any]:
+    """``valid_document`` lodged by ``company`` on its own account: it is the declarant and
+    the importer (a declarant lodging for another importer must be its authorised broker,
+    ``declarations.brokers``)."""
+    doc = valid_document(Declarant=declarant(company), **header)
+    doc["Declaration"]["GoodsShipment"]["Importer"].update(declarant(company))
+    return doc
+
+
 # The browser form holds every element of VALID_DOCUMENT (the procedure, DE 1/10; packages,
 # DE 6/9-6/10; the goods location, DE 5/23, were added for issue 7).
 def form_expressible(document: dict[str, Any]) -> dict[str, Any]:

@@ -19,6 +19,7 @@ prints what each role gets today; check every value before copying it into the t
 import os
 import re
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 import pytest
@@ -26,6 +27,7 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.apps import apps
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -33,6 +35,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from agencies.inspections.services import inspection_order
 from agencies.models import Agency, Officer, RoutingRule, RoutingRuleChange
+from declarations.brokers.models import BrokerAuthorisation
+from declarations.documents.services import DocumentFacts, document_attach
 from declarations.models import Declaration, Trader
 from singlewindow.accounts import roles
 from singlewindow.accounts.models import AccessEvent, AccessEventKind
@@ -103,6 +107,16 @@ EXPECTED: dict[str, str] = {
     'admin/declarations/routingoutbox/<path:object_id>/delete/': '302 302 302 302 302 302 403 403 403 403',
     'admin/declarations/routingoutbox/<path:object_id>/change/': '302 302 302 302 302 302 200 200 403 200',
     'admin/declarations/routingoutbox/<path:object_id>/': '302 302 302 302 302 302 302 302 302 302',
+    'admin/brokers/brokerauthorisation/': '302 302 302 302 302 302 403 403 200 200',
+    'admin/brokers/brokerauthorisation/add/': '302 302 302 302 302 302 403 403 200 403',
+    'admin/brokers/brokerauthorisation/<path:object_id>/history/': '302 302 302 302 302 302 403 403 200 200',
+    'admin/brokers/brokerauthorisation/<path:object_id>/delete/': '302 302 302 302 302 302 403 403 403 403',
+    'admin/brokers/brokerauthorisation/<path:object_id>/change/': '302 302 302 302 302 302 403 403 200 200',
+    'admin/brokers/brokerauthorisation/<path:object_id>/': '302 302 302 302 302 302 302 302 302 302',
+    'api/v1/declarations/<int:pk>/documents/': '401 200 404 200 404 200 404 404 404 404',
+    'api/v1/documents/<int:pk>/file/': '401 200 404 200 404 200 404 404 404 404',
+    'declarations/<int:pk>/documents/': '302 405 405 405 405 405 405 405 405 405',
+    'documents/<int:pk>/': '302 200 404 200 404 200 404 404 404 404',
     'admin/agencies/agency/': '302 302 302 302 302 302 200 200 200 200',
     'admin/agencies/agency/add/': '302 302 302 302 302 302 403 403 403 403',
     'admin/agencies/agency/<path:object_id>/history/': '302 302 302 302 302 302 200 200 200 200',
@@ -195,7 +209,7 @@ EXPECTED: dict[str, str] = {
     'admin/otp_static/staticdevice/<path:object_id>/delete/': '302 302 302 302 302 302 403 403 200 403',
     'admin/otp_static/staticdevice/<path:object_id>/change/': '302 302 302 302 302 302 403 403 200 200',
     'admin/otp_static/staticdevice/<path:object_id>/': '302 302 302 302 302 302 302 302 302 302',
-    'admin/^(?P<app_label>auth|declarations|agencies|inspections|axes|accounts|otp_totp|otp_static)/$': '302 302 302 302 302 302 200 200 200 200',
+    'admin/^(?P<app_label>auth|declarations|agencies|inspections|brokers|axes|accounts|otp_totp|otp_static)/$': '302 302 302 302 302 302 200 200 200 200',
     'admin/(?P<url>.*)$': '302 302 302 302 302 302 404 404 404 404',
     'accounts/login/': '200 200 200 200 200 200 200 200 200 200',
     'accounts/logout/': '405 405 405 405 405 405 405 405 405 405',
@@ -291,6 +305,7 @@ class World:
         self.review_pk = review_pk
         self.token_pk = token_pk
         self.inspection_pk = inspection_pk
+        self.document_pk = 0
 
     def path(self, pattern: str) -> str:
         """A concrete path for ``pattern``."""
@@ -313,6 +328,8 @@ class World:
             pk = self.token_pk
         elif "inspections/<int:pk>" in pattern:
             pk = self.inspection_pk
+        elif pattern.startswith(("documents/<int:pk>", "api/v1/documents/<int:pk>")):
+            pk = self.document_pk
         path = pattern.replace("<int:pk>", str(pk))
         parameter = re.search(r"<(?:path:object_id|id)>", path)
         if parameter:
@@ -332,6 +349,8 @@ def world(
     trader_b: Trader,
     officer_customs: Officer,
     officer_medicines: Officer,
+    settings: Any,
+    tmp_path: Any,
 ) -> World:
     # With its document, as a lodged declaration has (the XML download needs it).
     declaration = make_routed_declaration(trader_a, [COFFEE], document=VALID_DOCUMENT)
@@ -348,7 +367,22 @@ def world(
     roles.roles_sync()
     review = review_of(declaration, agencies["customs"])
     inspection = inspection_order(user=officer_customs.user, review_id=review.pk, kind="physical")
-    return World(declaration, review.pk, token.pk, inspection.pk)
+    world = World(declaration, review.pk, token.pk, inspection.pk)
+    # A document of the whole declaration (customs reviews it, the medicines agency not).
+    settings.MEDIA_ROOT = tmp_path
+    world.document_pk = document_attach(
+        user=trader_a.user,
+        declaration_id=declaration.pk,
+        upload=SimpleUploadedFile("invoice.pdf", b"%PDF-1.7\n%%EOF\n"),
+        facts=DocumentFacts(type_code="N935", reference="INV-1"),
+    ).pk
+    BrokerAuthorisation.objects.create(
+        client=trader_a.company,
+        broker=trader_b.company,
+        representation="2",
+        valid_from=date(2026, 1, 1),
+    )
+    return world
 
 
 @pytest.fixture

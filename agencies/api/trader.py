@@ -25,7 +25,7 @@ class DeclarationStatusView(TraderActionApiView):
         responses={200: ClearanceStatusSerializer, **ERROR_RESPONSES, **NOT_FOUND},
     )
     def get(self, request: Request, pk: int) -> Response:
-        declaration = access_declaration(request.user, pk)
+        declaration = access_declaration(request.user, pk, as_client=True)
         return Response(ClearanceStatusSerializer(declaration).data)
 
 

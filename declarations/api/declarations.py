@@ -245,7 +245,7 @@ class DeclarationDetailView(TraderApiView):
         },
     )
     def get(self, request: Request, pk: int) -> Response:
-        declaration = access_declaration(request.user, pk)
+        declaration = access_declaration(request.user, pk, as_client=True)
         if request.accepted_renderer.format == WcoXmlRenderer.format:
             if declaration.status == ClearanceStatus.DRAFT:
                 raise exceptions.NotAcceptable("A draft has no WCO DM XML form; ask for JSON.")

@@ -55,6 +55,7 @@ ROLES: dict[str, tuple[tuple[str, str, tuple[str, ...]], ...]] = {
         ("auth", "group", ("view",)),
         ("declarations", "trader", ("view", "add", "change")),
         ("declarations", "company", ("view", "add", "change")),
+        ("brokers", "brokerauthorisation", ("view", "add", "change")),
         ("agencies", "officer", ("view", "add", "change")),
         ("agencies", "agency", ("view",)),
         ("otp_totp", "totpdevice", ("view", "delete")),

@@ -22,7 +22,7 @@ from singlewindow.accounts.models import ApiToken
 from singlewindow.accounts.services import token_hash
 from tests.api.conftest import ApiAs
 from tests.api.helpers import codes_of, errors_of, post_raw, url
-from tests.factories import PASSWORD, VALID_DOCUMENT, declarant, valid_document
+from tests.factories import PASSWORD, VALID_DOCUMENT, lodged_by, valid_document
 
 DECLARATIONS = "/api/v1/declarations/"
 ITEM_1 = "/Declaration/GoodsShipment/GovernmentAgencyGoodsItem/0"
@@ -332,7 +332,7 @@ def test_another_company_may_use_the_same_lrn(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     capture = django_capture_on_commit_callbacks
-    theirs = valid_document(Declarant=declarant(trader_b.company))  # same LRN, B declares
+    theirs = lodged_by(trader_b.company)  # same LRN, B declares
     assert when_submitted(api_as(trader_a.user), VALID_DOCUMENT, capture).status_code == 201
     assert when_submitted(api_as(trader_b.user), theirs, capture).status_code == 201
 
@@ -354,16 +354,17 @@ def test_a_declaration_in_another_companys_name_is_refused(
     # When B posts it
     response = client.post(DECLARATIONS, VALID_DOCUMENT, format="json")
 
-    # Then it is refused at the declarant ID with both EORIs named, and nothing is stored
-    assert errors_of(response, 400) == [
-        {
-            "code": "declarant_not_submitter",
-            "severity": "error",
-            "pointer": "42A/57B/R123",
-            "path": "/Declaration/Declarant/ID",
-            "message": NOT_COMPANY_B,
-        }
-    ]
+    # Then it is refused at the declarant ID with both EORIs named, and at the agent's
+    # status (B names company A as importer without representing it), nothing stored
+    errors = errors_of(response, 400)
+    assert errors[0] == {
+        "code": "declarant_not_submitter",
+        "severity": "error",
+        "pointer": "42A/57B/R123",
+        "path": "/Declaration/Declarant/ID",
+        "message": NOT_COMPANY_B,
+    }
+    assert [error["path"] for error in errors[1:]] == ["/Declaration/Agent/FunctionCode"]
     assert not Declaration.objects.exists()
 
 

@@ -32,7 +32,7 @@ from declarations.services import (
     routing_dispatch,
 )
 from tests.conftest import COFFEE, MEDICAMENTS, MakeDeclaration, celery_through_broker, closed_port
-from tests.factories import declarant, valid_document
+from tests.factories import lodged_by, valid_document
 
 DRAFT = {"Declaration": {"FunctionalReferenceID": "LRN-DRAFT-0001", "TypeCode": "IMA"}}
 
@@ -100,7 +100,7 @@ def test_another_companys_draft_cannot_be_saved_or_submitted(
     with pytest.raises(DeclarationNotEditable):
         declaration_submit(
             trader=trader_b,
-            document=valid_document(Declarant=declarant(trader_b.company)),
+            document=lodged_by(trader_b.company),
             declaration=draft,
         )
 
@@ -353,7 +353,7 @@ def test_a_draft_may_name_any_declarant_until_it_is_submitted(trader_b: Trader) 
     assert (draft.status, draft.mrn) == (ClearanceStatus.DRAFT, None)
 
     # But once B names its own company, it is lodged
-    document = valid_document(Declarant=declarant(trader_b.company))
+    document = lodged_by(trader_b.company)
     lodged = declaration_submit(trader=trader_b, document=document, declaration=draft)
     assert (lodged.pk, lodged.status) == (draft.pk, ClearanceStatus.SUBMITTED)
 
