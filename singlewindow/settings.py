@@ -282,6 +282,7 @@ SPECTACULAR_SETTINGS |= {
         "InspectionResultEnum": "agencies.inspections.models.InspectionResult",
         "LaboratoryResultEnum": "agencies.inspections.models.LaboratoryResult",
         "DeclarationTypeEnum": "declarations.models.DeclarationType",
+        "RiskLaneEnum": "agencies.risk.models.RiskLane",
     },
 }
 
