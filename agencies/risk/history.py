@@ -45,7 +45,8 @@ def risk_profile_recorded(
     """Record the change of a saved ``profile`` (its traders saved too) against
     ``before`` (``profile_snapshot`` of the stored profile; ``None``: new). ``None`` when
     nothing changed."""
-    after = profile_snapshot(profile)
+    # As stored (an amount typed "2" reads "2.00"), so only real changes are recorded.
+    after = profile_snapshot(RiskProfile.objects.select_related("agency").get(pk=profile.pk))
     changes = {
         name: [(before or {}).get(name, ""), new]
         for name, new in after.items()
