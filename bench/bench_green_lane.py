@@ -31,9 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_submit import (  # noqa: E402
     DEFAULT_REDIS_URL,
     GOODS,
-    bench_trader_token,
     build_document,
-    declarant_of,
     percentiles,
     setup_django,
     start_stack,
@@ -58,13 +56,31 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def green_profiles_for(token: str) -> int:
-    """A green profile for the token's company at every agency; how many."""
+def bench_trader() -> tuple[object, str]:
+    """Demo agencies and rules, a trader of the demo company and an API token of it
+    (``singlewindow.accounts`` hashed tokens): (trader, token)."""
+    from django.contrib.auth import get_user_model
+
+    from agencies.management.commands.seed_demo import DEMO_COMPANY, seed_agencies
+    from declarations.models import Company, Trader
+    from singlewindow.accounts.services import token_create
+
+    seed_agencies()
+    company, _ = Company.objects.get_or_create(
+        eori=DEMO_COMPANY["eori"],
+        defaults={"name": DEMO_COMPANY["name"], "country": DEMO_COMPANY["country"]},
+    )
+    user, _ = get_user_model().objects.get_or_create(username="bench.trader")
+    trader, _ = Trader.objects.get_or_create(user=user, defaults={"company": company})
+    _token, key = token_create(user, name="bench")
+    return trader, key
+
+
+def green_profiles_for(company: object) -> int:
+    """A green profile for ``company`` at every agency; how many."""
     from agencies.models import Agency
     from agencies.risk.models import RiskLane, RiskProfile
-    from declarations.models import Trader
 
-    company = Trader.objects.get(user__auth_token__key=token).company
     count = 0
     for agency in Agency.objects.all():
         profile, _ = RiskProfile.objects.get_or_create(
@@ -113,14 +129,18 @@ def report(prefix: str, n: int, k: int, submit_seconds: float, http: list[float]
 def main() -> None:
     args = parse_args()
     os.environ["RISK_GREEN_RANDOM_RATE"] = str(args.random_rate)
+    # Plain HTTP on 127.0.0.1, as behind the TLS proxy: no redirect to https.
+    os.environ["DJANGO_SSL_REDIRECT"] = "0"
+    # One bench client sends far more than a trader's 600 requests a minute.
+    os.environ["API_THROTTLE_USER"] = "100000/min"
     with ExitStack() as stack:
         print("Starting the stack (database, gunicorn, worker)...", flush=True)
         base_url, _ = start_stack(args, stack)
         setup_django(args.database_url, args.redis_url)
-        token = bench_trader_token()
-        print(f"Green profiles at {green_profiles_for(token)} agencies")
+        trader, token = bench_trader()
+        print(f"Green profiles at {green_profiles_for(trader.company)} agencies")
         prefix = f"G{uuid.uuid4().hex[:6].upper()}-"
-        declarant = declarant_of(token)
+        declarant = {"ID": trader.company.eori, "Name": trader.company.name}
         bodies = [
             json.dumps(build_document(f"{prefix}{i:06d}", args.k, declarant)).encode()
             for i in range(args.n)
