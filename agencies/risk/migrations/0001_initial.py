@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('agencies', '0006_pg_trgm'),
-        ('declarations', '0008_alter_statusevent_kind'),
+        ('declarations', '0009_cancelled_copied'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
