@@ -105,5 +105,6 @@ urlpatterns = [
     ),
     path("risk-profiles/", risk_api.RiskProfileListView.as_view(), name="risk-profiles"),
     # Anything else under the API: a 404 in the API's error shape, not an HTML page.
-    re_path(r"^.*$", auth_api.api_not_found, name="not-found"),
+    # [\s\S], not ".": a path with an encoded newline (%0A) is an API path too.
+    re_path(r"^[\s\S]*$", auth_api.api_not_found, name="not-found"),
 ]
