@@ -11,11 +11,13 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 
-from declarations.models import Declaration, Trader
+from declarations.models import Company, Declaration, Trader
 from declarations.services import declaration_submit
 
 from .inspections.services import inspection_order
 from .models import Agency, ReviewTask
+from .risk.history import risk_profile_recorded
+from .risk.models import RiskProfile
 from .services import ItemDecision, declaration_route, review_decide
 
 Officers = dict[str, AbstractBaseUser]  # agency code -> its demo officer
@@ -128,11 +130,41 @@ def _overdue(declaration: Declaration) -> None:
     )
 
 
+def _green_lane(declaration: Declaration) -> None:
+    # Nothing to do: every agency's lane is green, the system released it at routing.
+    return None
+
+
+# The demo's risk profiles (agency code, name, lane, criteria): the demo company is a
+# trusted operator for its coffee from Colombia, at customs and at plant and animal health.
+DEMO_RISK_PROFILES = tuple(
+    (code, "Trusted operator: Example Importers, coffee from Colombia", "green", "0901", "CO")
+    for code in ("customs", "plant-animal-health")
+)
+
+
+def seed_risk_profiles(agencies: dict[str, Agency], trusted: Company) -> list[RiskProfile]:
+    """Create or update the demo risk profiles (their creation is in their history)."""
+    profiles = []
+    for code, name, lane, hs_prefix, origin in DEMO_RISK_PROFILES:
+        profile, created = RiskProfile.objects.update_or_create(
+            agency=agencies[code],
+            name=name,
+            defaults={"lane": lane, "hs_prefix": hs_prefix, "origin_country": origin},
+        )
+        profile.traders.set([trusted])
+        if created:
+            risk_profile_recorded(profile, actor=None, before=None)
+        profiles.append(profile)
+    return profiles
+
+
 def review_scenarios(
     officers: Officers, documents: dict[str, Any]
 ) -> list[tuple[str, list[dict[str, Any]], Callable[[Declaration], None]]]:
     """(LRN, goods items, what the agencies do) for each demo state; ``documents`` holds
-    the goods items by name (``coffee``, ``medicaments``, ``laptops``)."""
+    the goods items by name (``coffee``, ``medicaments``, ``laptops``,
+    ``colombian_coffee``: green at every agency, cleared with no person)."""
     coffee, meds, laptops = documents["coffee"], documents["medicaments"], documents["laptops"]
     return [
         ("DEMO-2026-000010", [coffee], _release_all(officers, "customs", "plant-animal-health")),
@@ -142,6 +174,7 @@ def review_scenarios(
         ("DEMO-2026-000014", [coffee], _awaiting_trader(officers)),
         ("DEMO-2026-000015", [coffee], _joint_inspection(officers)),
         ("DEMO-2026-000016", [laptops], _overdue),
+        ("DEMO-2026-000017", [documents["colombian_coffee"]], _green_lane),
     ]
 
 

@@ -11,6 +11,7 @@ from declarations.forms.base import PortalForm
 
 from .inspections.models import InspectionKind, InspectionResult, LaboratoryResult
 from .models import ItemOutcomeKind
+from .risk.models import RiskLane
 from .services.decisions import (
     APPROVE_ALL,
     DECIDE,
@@ -92,6 +93,15 @@ class ReviewDecisionForm(PortalForm):
 class InspectionOrderForm(PortalForm):
     kind = forms.ChoiceField(label=_("Check"), choices=InspectionKind.choices)
     sample = forms.BooleanField(label=_("Take a sample for a laboratory"), required=False)
+
+
+class LaneOverrideForm(PortalForm):
+    """An officer's change of the task's risk lane: the reason is required."""
+
+    lane = forms.ChoiceField(label=_("New lane"), choices=RiskLane.choices)
+    reason = forms.CharField(
+        label=_("Reason"), max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class InspectionResultForm(PortalForm):

@@ -26,7 +26,7 @@ def reviews_of_agency(user) -> QuerySet[ReviewTask]:
     if agency_id is None:
         return ReviewTask.objects.none()
     return ReviewTask.objects.filter(agency_id=agency_id).select_related(
-        "declaration", "declaration__company", "agency", "claimed_by"
+        "declaration", "declaration__company", "agency", "claimed_by", "lane_assignment"
     )
 
 

@@ -22,6 +22,7 @@ from .clearance import item_clearances
 from .inspections.models import Inspection, InspectionKind, InspectionResult, LaboratoryResult
 from .inspections.selectors import declaration_appointments, task_inspections
 from .models import ItemOutcomeKind, ReviewMessageKind, ReviewStatus, ReviewTask
+from .risk.serializers import LaneSerializer
 from .routing.selectors import declaration_item_reasons
 from .selectors import declaration_agencies, display_name, review_messages
 from .services.decisions import DECISIONS
@@ -200,6 +201,7 @@ class ReviewLinksSerializer(serializers.Serializer):
     release = serializers.CharField()
     assign = serializers.CharField()
     inspections = serializers.CharField()
+    lane = serializers.CharField()
 
 
 class ReviewSerializer(serializers.ModelSerializer):
@@ -214,6 +216,10 @@ class ReviewSerializer(serializers.ModelSerializer):
     )
     claimed_by_name = serializers.SerializerMethodField()
     overdue = serializers.SerializerMethodField()
+    lane = serializers.SerializerMethodField(
+        help_text="The risk lane (green | yellow | red), why, the random draw and overrides; "
+        "null for a task routed before the lanes."
+    )
     links = serializers.SerializerMethodField()
 
     class Meta:
@@ -222,6 +228,7 @@ class ReviewSerializer(serializers.ModelSerializer):
             "id",
             "agency",
             "status",
+            "lane",
             "reason",
             "created_at",
             "due_at",
@@ -235,6 +242,11 @@ class ReviewSerializer(serializers.ModelSerializer):
             "links",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(LaneSerializer(allow_null=True))
+    def get_lane(self, task: ReviewTask) -> dict[str, Any] | None:
+        assignment = getattr(task, "lane_assignment", None)
+        return LaneSerializer(assignment).data if assignment is not None else None
 
     def get_claimed_by(self, task: ReviewTask) -> str | None:
         return task.claimed_by.get_username() if task.claimed_by_id else None
@@ -259,6 +271,7 @@ class ReviewSerializer(serializers.ModelSerializer):
             "release": "review-release",
             "assign": "review-assign",
             "inspections": "review-inspections",
+            "lane": "review-lane",
         }
         return {key: _url(self.context, name, task.pk) for key, name in names.items()}
 

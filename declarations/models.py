@@ -203,6 +203,7 @@ class StatusEvent(models.Model):
         CANCELLED = "cancelled", _("Cancelled by the trader")
         COPIED = "copied", _("Copied as a new draft")
         AMENDED = "amended", _("Amended by the trader")
+        LANE_CHANGED = "lane_changed", _("Risk lane changed")
 
     declaration = models.ForeignKey(Declaration, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -268,6 +269,9 @@ AGENCY_INTERNAL_KINDS = (
     StatusEvent.Kind.REVIEW_RELEASED,
     StatusEvent.Kind.REVIEW_ASSIGNED,
     StatusEvent.Kind.REVIEW_ESCALATED,
+    # The lane and why are risk information (WCO Risk Management Compendium: profiles
+    # are confidential); the trader sees the release or the check it led to.
+    StatusEvent.Kind.LANE_CHANGED,
 )
 
 

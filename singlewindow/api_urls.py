@@ -11,6 +11,7 @@ from django.urls import path, re_path
 from agencies.api import amendments as amendments_api
 from agencies.api import inspections as inspections_api
 from agencies.api import reviews as reviews_api
+from agencies.api import risk as risk_api
 from agencies.api import routing as routing_api
 from agencies.api import trader as trader_api
 from declarations.api import auth as auth_api
@@ -103,6 +104,7 @@ urlpatterns = [
         inspections_api.InspectionOrderView.as_view(),
         name="review-inspections",
     ),
+    path("reviews/<int:pk>/lane/", risk_api.LaneOverrideView.as_view(), name="review-lane"),
     path(
         "inspections/<int:pk>/result/",
         inspections_api.InspectionResultView.as_view(),
@@ -121,6 +123,7 @@ urlpatterns = [
         notifications_api.CompanyWebhookView.as_view(),
         name="company-webhook",
     ),
+    path("risk-profiles/", risk_api.RiskProfileListView.as_view(), name="risk-profiles"),
     # Anything else under the API: a 404 in the API's error shape, not an HTML page.
     # [\s\S], not ".": a path holding a newline is no exception.
     re_path(r"^[\s\S]*$", auth_api.api_not_found, name="not-found"),

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "declarations.notifications",
     "declarations.documents",
     "declarations.brokers",
+    "agencies.risk",
 ]
 
 MIDDLEWARE = [
@@ -304,6 +305,7 @@ SPECTACULAR_SETTINGS |= {
         "InspectionResultEnum": "agencies.inspections.models.InspectionResult",
         "LaboratoryResultEnum": "agencies.inspections.models.LaboratoryResult",
         "DeclarationTypeEnum": "declarations.models.DeclarationType",
+        "RiskLaneEnum": "agencies.risk.models.RiskLane",
     },
 }
 
@@ -416,3 +418,14 @@ SESSION_COOKIE_HTTPONLY = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# Risk lanes (agencies.risk): the minimum share, in percent, of each lane's tasks sent one
+# lane up at random (WCO Risk Management Compendium: random selection validates the
+# profiles), and the seed of the reproducible draw (sha256 of seed:MRN:agency). Yellow has
+# none by default: an officer reviews every yellow task already; a yellow profile may set
+# a rate of its own to send some of its tasks to a physical check.
+RISK_MINIMUM_RANDOM_RATES = {
+    "green": os.environ.get("RISK_GREEN_RANDOM_RATE", "2"),
+    "yellow": os.environ.get("RISK_YELLOW_RANDOM_RATE", "0"),
+}
+RISK_DRAW_SEED = os.environ.get("RISK_DRAW_SEED", "singlewindow")

@@ -35,6 +35,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from agencies.inspections.services import inspection_order
 from agencies.models import Agency, Officer, RoutingRule, RoutingRuleChange
+from agencies.risk.models import RiskProfile, RiskProfileChange
 from declarations.brokers.models import BrokerAuthorisation
 from declarations.documents.services import DocumentFacts, document_attach
 from declarations.models import Declaration, Trader
@@ -83,11 +84,11 @@ EXPECTED: dict[str, str] = {
     'admin/auth/group/<path:object_id>/delete/': '302 302 302 302 302 302 403 403 403 403',
     'admin/auth/group/<path:object_id>/change/': '302 302 302 302 302 302 403 403 200 200',
     'admin/auth/group/<path:object_id>/': '302 302 302 302 302 302 302 302 302 302',
-    'admin/declarations/company/': '302 302 302 302 302 302 403 200 200 200',
+    'admin/declarations/company/': '302 302 302 302 302 302 200 200 200 200',
     'admin/declarations/company/add/': '302 302 302 302 302 302 403 403 200 403',
-    'admin/declarations/company/<path:object_id>/history/': '302 302 302 302 302 302 403 200 200 200',
+    'admin/declarations/company/<path:object_id>/history/': '302 302 302 302 302 302 200 200 200 200',
     'admin/declarations/company/<path:object_id>/delete/': '302 302 302 302 302 302 403 403 403 403',
-    'admin/declarations/company/<path:object_id>/change/': '302 302 302 302 302 302 403 200 200 200',
+    'admin/declarations/company/<path:object_id>/change/': '302 302 302 302 302 302 200 200 200 200',
     'admin/declarations/company/<path:object_id>/': '302 302 302 302 302 302 302 302 302 302',
     'admin/declarations/trader/': '302 302 302 302 302 302 403 403 200 200',
     'admin/declarations/trader/add/': '302 302 302 302 302 302 403 403 200 403',
@@ -160,6 +161,24 @@ EXPECTED: dict[str, str] = {
     'admin/inspections/inspection/<path:object_id>/delete/': '302 302 302 302 302 302 403 403 403 403',
     'admin/inspections/inspection/<path:object_id>/change/': '302 302 302 302 302 302 403 200 403 200',
     'admin/inspections/inspection/<path:object_id>/': '302 302 302 302 302 302 302 302 302 302',
+    'admin/risk/riskprofile/': '302 302 302 302 302 302 200 200 403 200',
+    'admin/risk/riskprofile/add/': '302 302 302 302 302 302 200 403 403 403',
+    'admin/risk/riskprofile/<path:object_id>/history/': '302 302 302 302 302 302 200 200 403 200',
+    'admin/risk/riskprofile/<path:object_id>/delete/': '302 302 302 302 302 302 200 403 403 403',
+    'admin/risk/riskprofile/<path:object_id>/change/': '302 302 302 302 302 302 200 200 403 200',
+    'admin/risk/riskprofile/<path:object_id>/': '302 302 302 302 302 302 302 302 302 302',
+    'admin/risk/riskprofilechange/': '302 302 302 302 302 302 200 200 403 200',
+    'admin/risk/riskprofilechange/add/': '302 302 302 302 302 302 403 403 403 403',
+    'admin/risk/riskprofilechange/<path:object_id>/history/': '302 302 302 302 302 302 200 200 403 200',
+    'admin/risk/riskprofilechange/<path:object_id>/delete/': '302 302 302 302 302 302 403 403 403 403',
+    'admin/risk/riskprofilechange/<path:object_id>/change/': '302 302 302 302 302 302 200 200 403 200',
+    'admin/risk/riskprofilechange/<path:object_id>/': '302 302 302 302 302 302 302 302 302 302',
+    'admin/risk/laneassignment/': '302 302 302 302 302 302 200 200 403 200',
+    'admin/risk/laneassignment/add/': '302 302 302 302 302 302 403 403 403 403',
+    'admin/risk/laneassignment/<path:object_id>/history/': '302 302 302 302 302 302 200 200 403 200',
+    'admin/risk/laneassignment/<path:object_id>/delete/': '302 302 302 302 302 302 403 403 403 403',
+    'admin/risk/laneassignment/<path:object_id>/change/': '302 302 302 302 302 302 200 200 403 200',
+    'admin/risk/laneassignment/<path:object_id>/': '302 302 302 302 302 302 302 302 302 302',
     'admin/axes/accessattempt/': '302 302 302 302 302 302 403 403 200 200',
     'admin/axes/accessattempt/add/': '302 302 302 302 302 302 403 403 403 403',
     'admin/axes/accessattempt/<path:object_id>/history/': '302 302 302 302 302 302 403 403 200 200',
@@ -209,7 +228,7 @@ EXPECTED: dict[str, str] = {
     'admin/otp_static/staticdevice/<path:object_id>/delete/': '302 302 302 302 302 302 403 403 200 403',
     'admin/otp_static/staticdevice/<path:object_id>/change/': '302 302 302 302 302 302 403 403 200 200',
     'admin/otp_static/staticdevice/<path:object_id>/': '302 302 302 302 302 302 302 302 302 302',
-    'admin/^(?P<app_label>auth|declarations|agencies|inspections|brokers|axes|accounts|otp_totp|otp_static)/$': '302 302 302 302 302 302 200 200 200 200',
+    'admin/^(?P<app_label>auth|declarations|agencies|inspections|brokers|risk|axes|accounts|otp_totp|otp_static)/$': '302 302 302 302 302 302 200 200 200 200',
     'admin/(?P<url>.*)$': '302 302 302 302 302 302 404 404 404 404',
     'accounts/login/': '200 200 200 200 200 200 200 200 200 200',
     'accounts/logout/': '405 405 405 405 405 405 405 405 405 405',
@@ -236,6 +255,7 @@ EXPECTED: dict[str, str] = {
     'api/v1/requirements/': '400 400 400 400 400 400 400 400 400 400',
     'api/v1/hs/': '400 400 400 400 400 400 400 400 400 400',
     'api/v1/routing-rules/': '401 403 403 200 200 200 403 403 403 403',
+    'api/v1/risk-profiles/': '401 403 403 200 200 200 403 403 403 403',
     'requirements/': '200 200 200 200 200 200 200 200 200 200',
     'api/v1/reviews/next/': '401 403 403 405 405 405 403 403 403 403',
     'api/v1/reviews/<int:pk>/': '401 403 403 200 404 200 403 403 403 403',
@@ -244,6 +264,7 @@ EXPECTED: dict[str, str] = {
     'api/v1/reviews/<int:pk>/release/': '401 403 403 405 405 405 403 403 403 403',
     'api/v1/reviews/<int:pk>/assign/': '401 403 403 405 405 405 403 403 403 403',
     'api/v1/reviews/<int:pk>/inspections/': '401 403 403 405 405 405 403 403 403 403',
+    'api/v1/reviews/<int:pk>/lane/': '401 403 403 405 405 405 403 403 403 403',
     'api/v1/inspections/<int:pk>/result/': '401 403 403 405 405 405 403 403 403 403',
     r'api/v1/^[\s\S]*$': '404 404 404 404 404 404 404 404 404 404',
     'api/schema/': '200 200 200 200 200 200 200 200 200 200',
@@ -256,6 +277,7 @@ EXPECTED: dict[str, str] = {
     'agency/reviews/<int:pk>/release/': '302 403 403 405 405 405 403 403 403 403',
     'agency/reviews/<int:pk>/assign/': '302 403 403 405 405 405 403 403 403 403',
     'agency/reviews/<int:pk>/inspections/': '302 403 403 405 405 405 403 403 403 403',
+    'agency/reviews/<int:pk>/lane/': '302 403 403 405 405 405 403 403 403 403',
     'agency/inspections/<int:pk>/result/': '302 403 403 405 405 405 403 403 403 403',
     'agency/declarations/<int:pk>/respond/': '302 302 302 302 302 302 302 302 302 302',
     '': '302 302 302 302 302 302 302 302 302 302',
@@ -364,6 +386,9 @@ def world(
     StaticDevice.objects.create(user=officer_customs.user, name="codes")
     rule = RoutingRule.objects.order_by("pk").first()
     RoutingRuleChange.objects.create(rule=rule, rule_label=str(rule), action="created")
+    # After the routing, so the declaration keeps its default (yellow) lanes.
+    profile = RiskProfile.objects.create(agency=agencies["customs"], name="Trusted", lane="green")
+    RiskProfileChange.objects.create(profile=profile, profile_label="Trusted", action="created")
     roles.roles_sync()
     review = review_of(declaration, agencies["customs"])
     inspection = inspection_order(user=officer_customs.user, review_id=review.pk, kind="physical")

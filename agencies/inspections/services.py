@@ -18,7 +18,7 @@ from declarations.notifications.services import notification_record
 
 from ..clearance import clearance_merge
 from ..events import task_event
-from ..models import ReviewStatus
+from ..models import ReviewStatus, ReviewTask
 from ..selectors import reviews_of_agency
 from ..services.base import DecisionInvalid, ReviewConflict, lock_review, require_holder
 from .models import (
@@ -99,42 +99,63 @@ def inspection_order(
             raise ReviewConflict(
                 "awaiting_trader", _("Wait for the trader's answer before ordering a check.")
             )
-        appointment = _appointment_for(declaration) if kind == InspectionKind.PHYSICAL else None
-        inspection = Inspection.objects.create(
-            task=task,
-            kind=kind,
-            sample=bool(sample),
-            laboratory_result=LaboratoryResult.PENDING if sample else "",
-            appointment=appointment,
-            ordered_by=user,
-        )
+        inspection = inspection_create(declaration, task, kind, actor=user, sample=sample)
         if task.claimed_by_id is None:
             task.__class__.objects.filter(pk=task.pk, claimed_by=None).update(
                 claimed_by=user, claimed_at=timezone.now()
             )
-        label = inspection.get_kind_display()
-        if appointment is not None:
-            label = _("%(check)s at %(place)s, %(start)s") % {
-                "check": label,
-                "place": appointment.place,
-                "start": timezone.localtime(appointment.starts_at).strftime("%Y-%m-%d %H:%M"),
-            }
-        event = task_event(
-            task,
-            StatusEvent.Kind.INSPECTION_ORDERED,
-            actor=user,
-            message=label + (_(" with a sample for a laboratory") if sample else ""),
-        )
-        if appointment is not None:
-            # The trader must present the goods: they are told of the appointment.
-            notification_record(
-                event,
-                NotificationCode.INSPECTION_APPOINTMENT,
-                declaration=declaration,
-                agency=task.agency,
-                message=event.message,
-            )
         clearance_merge(declaration, actor=user, agency=task.agency.name)
+    return inspection
+
+
+def inspection_create(
+    declaration: Declaration,
+    task: ReviewTask,
+    kind: str,
+    *,
+    actor: AbstractBaseUser | None,
+    sample: bool = False,
+    reason: str = "",
+) -> Inspection:
+    """Order a check on ``task`` and record it in the history; a physical check joins the
+    declaration's open appointment (or proposes one). The caller holds the declaration's
+    and the task's row locks and merges the clearance afterwards.
+
+    ``actor`` ``None``: ordered by the system (a risk lane at routing time,
+    ``agencies.risk.services``); ``ordered_by`` stays empty and ``reason`` says why.
+    """
+    appointment = _appointment_for(declaration) if kind == InspectionKind.PHYSICAL else None
+    inspection = Inspection.objects.create(
+        task=task,
+        kind=kind,
+        sample=bool(sample),
+        laboratory_result=LaboratoryResult.PENDING if sample else "",
+        appointment=appointment,
+        ordered_by=actor,
+    )
+    label = inspection.get_kind_display()
+    if appointment is not None:
+        label = _("%(check)s at %(place)s, %(start)s") % {
+            "check": label,
+            "place": appointment.place,
+            "start": timezone.localtime(appointment.starts_at).strftime("%Y-%m-%d %H:%M"),
+        }
+    message = label + (_(" with a sample for a laboratory") if sample else "")
+    event = task_event(
+        task,
+        StatusEvent.Kind.INSPECTION_ORDERED,
+        actor=actor,
+        message=f"{message}: {reason}" if reason else message,
+    )
+    if appointment is not None:
+        # The trader must present the goods: they are told of the appointment.
+        notification_record(
+            event,
+            NotificationCode.INSPECTION_APPOINTMENT,
+            declaration=declaration,
+            agency=task.agency,
+            message=event.message,
+        )
     return inspection
 
 

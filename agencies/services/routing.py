@@ -20,6 +20,7 @@ from declarations.notifications.services import notification_record
 
 from ..clearance import clearance_merge
 from ..models import Agency, ReviewTask, RoutingReason, RoutingRequirement, RoutingRule
+from ..risk.services import lanes_assign
 from ..routing.conditions import DocumentStatus, ItemFacts, declaration_item_facts
 
 logger = logging.getLogger(__name__)
@@ -167,6 +168,10 @@ def declaration_route(declaration_id: int) -> list[ReviewTask]:
     (re-driven message, redelivery after a worker crash) creates nothing; the unique
     (declaration, agency) constraint backs this up. Returns the tasks created by this run.
 
+    Each new task gets its risk lane in the same transaction (``agencies.risk.services.
+    lanes_assign``): a green task is released by the system at once, so a declaration
+    whose every agency is green clears with no person.
+
     Every goods item must reach at least one agency (customs takes all of them, WCO Single
     Window guidance); if one would reach none, nothing is created, the declaration stays
     submitted and its outbox row is marked failed with the error an administrator sees.
@@ -239,6 +244,15 @@ def declaration_route(declaration_id: int) -> list[ReviewTask]:
         )
         notification_record(
             routed, NotificationCode.ROUTED, declaration=declaration, agencies=routed.message
+        )
+        # Each new task's risk lane: green ones are released here by the system, yellow
+        # and red ones get their checks; the merge then clears a declaration every agency
+        # of which is green, with no person.
+        lanes_assign(
+            declaration,
+            created,
+            {task.pk: [facts[i] for i in reviewing[task.agency]] for task in created},
+            lodged_on,
         )
         clearance_merge(declaration)
     return created

@@ -15,12 +15,20 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from declarations.forms.display import header_rows
+from declarations.models import OPEN_STATUSES
 
 from .. import selectors, services
-from ..forms import AssignForm, InspectionOrderForm, InspectionResultForm, ReviewDecisionForm
+from ..forms import (
+    AssignForm,
+    InspectionOrderForm,
+    InspectionResultForm,
+    LaneOverrideForm,
+    ReviewDecisionForm,
+)
 from ..inspections.selectors import declaration_appointments, task_inspections
 from ..inspections.services import access_inspection, inspection_order, inspection_record_result
 from ..models import Officer, ReviewStatus, ReviewTask
+from ..risk.services import lane_override
 from .base import conflict_redirect, officer_required
 
 DECIDED_MESSAGES = {
@@ -109,6 +117,9 @@ def _render_review(
             "appointments": declaration_appointments(declaration),
             "inspection_form": InspectionOrderForm(),
             "result_form": InspectionResultForm(),
+            "lane": getattr(task, "lane_assignment", None),
+            "lane_form": LaneOverrideForm(),
+            "declaration_open": declaration.status in OPEN_STATUSES,
             # Not "messages": that name belongs to django.contrib.messages in templates.
             "thread": selectors.review_messages(task),
             "amendments": selectors.review_amendments(task),
@@ -202,4 +213,26 @@ def inspection_result(request: HttpRequest, pk: int) -> HttpResponse:
             note=data.get("note", ""),
         ),
         _("Result recorded."),
+    )
+
+
+@officer_required
+@require_POST
+def review_lane(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move the task to another risk lane (``agencies.risk.services.lane_override``)."""
+    selectors.access_review(request.user, pk)
+    form = LaneOverrideForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose the new lane and give the reason."))
+        return redirect("agencies:review", pk)
+    return _action(
+        request,
+        pk,
+        lambda: lane_override(
+            user=request.user,
+            review_id=pk,
+            lane=form.cleaned_data["lane"],
+            reason=form.cleaned_data["reason"],
+        ),
+        _("Lane changed."),
     )

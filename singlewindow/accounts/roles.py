@@ -32,7 +32,11 @@ ROLES: dict[str, tuple[tuple[str, str, tuple[str, ...]], ...]] = {
     ROUTING_EDITOR: (
         ("agencies", "routingrule", ("view", "add", "change", "delete")),
         ("agencies", "routingrulechange", ("view",)),
-        ("agencies", "riskrule", ("view", "add", "change", "delete")),
+        ("risk", "riskprofile", ("view", "add", "change", "delete")),
+        ("risk", "riskprofilechange", ("view",)),
+        ("risk", "laneassignment", ("view",)),
+        # The traders of a profile are picked from the companies (autocomplete).
+        ("declarations", "company", ("view",)),
         ("agencies", "agency", ("view",)),
         # Fan-outs that failed (no agency for an item): seen and retried once fixed.
         ("declarations", "routingoutbox", ("view", "change")),
@@ -46,6 +50,9 @@ ROLES: dict[str, tuple[tuple[str, str, tuple[str, ...]], ...]] = {
         ("inspections", "inspectionappointment", ("view",)),
         ("agencies", "routingrule", ("view",)),
         ("agencies", "routingrulechange", ("view",)),
+        ("risk", "riskprofile", ("view",)),
+        ("risk", "riskprofilechange", ("view",)),
+        ("risk", "laneassignment", ("view",)),
         ("declarations", "declaration", ("view",)),
         ("declarations", "company", ("view",)),
         ("declarations", "routingoutbox", ("view",)),

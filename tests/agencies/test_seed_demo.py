@@ -12,6 +12,7 @@ from agencies.inspections.models import InspectionAppointment
 from agencies.inspections.services import openings_saved
 from agencies.management.commands.seed_demo import DEFAULT_DEMO_PASSWORD
 from agencies.models import Agency, Officer, ReviewTask, RoutingRule
+from agencies.risk.models import RiskProfile, RiskProfileChange
 from declarations.models import ClearanceStatus, Declaration
 
 
@@ -29,6 +30,7 @@ def _snapshot() -> dict[str, int]:
         "officers": Officer.objects.count(),
         "declarations": Declaration.objects.count(),
         "reviews": ReviewTask.objects.count(),
+        "risk_profiles": RiskProfile.objects.count(),
     }
 
 
@@ -36,6 +38,8 @@ def _snapshot() -> dict[str, int]:
 def test_seed_demo_creates_the_demo_and_is_idempotent(settings: Settings) -> None:
     # Given a development setting (pytest runs with DEBUG off, as Django's test runner does)
     settings.DEBUG = True
+    # and no random draw: the green demo declaration stays green (the draw is tested alone)
+    settings.RISK_MINIMUM_RANDOM_RATES = {"green": "0", "yellow": "0"}
 
     # When the demo is seeded twice
     output = _seed()
@@ -70,7 +74,15 @@ def test_seed_demo_creates_the_demo_and_is_idempotent(settings: Settings) -> Non
         "DEMO-2026-000014": ClearanceStatus.AWAITING_TRADER,
         "DEMO-2026-000015": ClearanceStatus.INSPECTION,
         "DEMO-2026-000016": ClearanceStatus.UNDER_REVIEW,
+        "DEMO-2026-000017": ClearanceStatus.CLEARED,
     }
+    # And the green one was cleared with no person: released by the system at routing
+    green = ReviewTask.objects.filter(declaration__lrn="DEMO-2026-000017")
+    assert sorted(green.values_list("agency__code", "status", "decided_by")) == [
+        ("customs", "released", None),
+        ("plant-animal-health", "released", None),
+    ]
+    assert RiskProfileChange.objects.filter(action="created").count() == 2
     # (no cancelled declaration in the demo yet: issue 9 follow-up)
     assert set(ClearanceStatus.values) - {"submitted", "cancelled"} <= set(statuses.values())
     overdue = ReviewTask.objects.filter(due_at__lt=timezone.now(), status="pending")

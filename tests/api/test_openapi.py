@@ -30,6 +30,8 @@ OPERATIONS = {
     ("/api/v1/requirements/", "get"),
     ("/api/v1/hs/", "get"),
     ("/api/v1/routing-rules/", "get"),
+    ("/api/v1/risk-profiles/", "get"),
+    ("/api/v1/reviews/{id}/lane/", "post"),
     ("/api/v1/reviews/{id}/", "get"),
     ("/api/v1/reviews/{id}/decision/", "post"),
     ("/api/v1/reviews/next/", "post"),

@@ -21,7 +21,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 # The command lives in ``declarations`` as the project layout asks, but seeds both apps.
-from agencies.demo import seed_review_states, supervisors
+from agencies.demo import seed_review_states, seed_risk_profiles, supervisors
 from agencies.models import Agency, Officer, RoutingRule
 from declarations.models import Company, Declaration, Trader
 from declarations.services import DeclarationInvalid, declaration_save_draft, declaration_submit
@@ -179,6 +179,10 @@ MEDICAMENTS = _goods_item(
     2, "300490", "Paracetamol 500 mg tablets, packed for retail sale", "IN",
     Decimal("10000"), Decimal("220"), Decimal("200"), Decimal("5000"), "NAR",
 )  # fmt: skip
+COLOMBIAN_COFFEE = _goods_item(
+    1, "090111", "Green coffee beans, not roasted, Huila", "CO",
+    Decimal("9000"), Decimal("2100"), Decimal("2000"), Decimal("2000"), "KGM",
+)  # fmt: skip
 LAPTOPS = _goods_item(
     1, "847130", "Portable computers (laptops), 14 inch, 1.4 kg", "CN",
     Decimal("60000"), Decimal("380"), Decimal("280"), Decimal("200"), "NAR",
@@ -259,6 +263,7 @@ class Command(BaseCommand):
                     defaults={"agency": agencies[spec.code], "is_supervisor": False},
                 )
                 officers[spec.code] = officer_user
+            seed_risk_profiles(agencies, company)
             for username, agency in supervisors(agencies):
                 Officer.objects.update_or_create(
                     user=_user(username, password, first_name="Sam", last_name="Supervisor"),
@@ -267,7 +272,12 @@ class Command(BaseCommand):
         # Outside the seeding transaction: submission commits on its own and dispatches
         # the routing on commit (run at once with eager Celery, or by the worker).
         created = self._seed_declarations(trader)
-        documents = {"coffee": COFFEE, "medicaments": MEDICAMENTS, "laptops": LAPTOPS}
+        documents = {
+            "coffee": COFFEE,
+            "medicaments": MEDICAMENTS,
+            "laptops": LAPTOPS,
+            "colombian_coffee": COLOMBIAN_COFFEE,
+        }
         created += [
             f"{d.lrn} ({d.get_status_display()})"
             for d in seed_review_states(
