@@ -75,6 +75,7 @@ def test_seed_demo_creates_the_demo_and_is_idempotent(settings: Settings) -> Non
         "DEMO-2026-000015": ClearanceStatus.INSPECTION,
         "DEMO-2026-000016": ClearanceStatus.UNDER_REVIEW,
         "DEMO-2026-000017": ClearanceStatus.CLEARED,
+        "DEMO-2026-000020": ClearanceStatus.UNDER_REVIEW,  # lodged by the broker
     }
     # And the green one was cleared with no person: released by the system at routing
     green = ReviewTask.objects.filter(declaration__lrn="DEMO-2026-000017")
@@ -91,6 +92,10 @@ def test_seed_demo_creates_the_demo_and_is_idempotent(settings: Settings) -> Non
     assert appointment.declaration.lrn == "DEMO-2026-000015"
     assert openings_saved() == 1
     assert Officer.objects.get(user__username="supervisor.customs").is_supervisor
+    # And the broker lodged one for the demo trader's company, which reads it
+    lodged = Declaration.objects.get(lrn="DEMO-2026-000020")
+    assert lodged.company.eori == "GB555666777000"
+    assert lodged.representation.client.eori == "GB123456789000"
     coffee_and_medicaments = ReviewTask.objects.filter(declaration__lrn="DEMO-2026-000001")
     assert sorted(coffee_and_medicaments.values_list("agency__code", flat=True)) == [
         "customs",

@@ -112,3 +112,18 @@ def test_the_broker_answers_for_the_declaration_over_the_api(broker, trader_a, t
         content_type="application/json",
     )
     assert cancel.status_code == 404
+
+
+def test_the_clients_page_offers_no_action_the_broker_takes(broker, trader_a, client) -> None:
+    authorise(broker, trader_a.company)
+    declaration = declaration_submit(trader=broker, document=for_client(broker, trader_a.company))
+
+    client.force_login(trader_a.user)
+    client_page = client.get(f"/declarations/{declaration.pk}/").content.decode()
+    client.force_login(broker.user)
+    broker_page = client.get(f"/declarations/{declaration.pk}/").content.decode()
+
+    assert 'data-testid="lodged-by-broker"' in client_page and "Channel Brokers Ltd" in client_page
+    for action in ('data-testid="copy"', 'data-testid="cancel"'):
+        assert action not in client_page
+        assert action in broker_page

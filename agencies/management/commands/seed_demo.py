@@ -11,6 +11,7 @@ by the test suite's fixed cast (``tests/conftest.py``), so tests route like the 
 import copy
 import os
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -20,9 +21,11 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-# The command lives in ``declarations`` as the project layout asks, but seeds both apps.
 from agencies.demo import seed_review_states, seed_risk_profiles, supervisors
 from agencies.models import Agency, Officer, RoutingRule
+
+# The command lives in ``declarations`` as the project layout asks, but seeds both apps.
+from declarations.brokers.models import BrokerAuthorisation, Representation
 from declarations.models import Company, Declaration, Trader
 from declarations.services import DeclarationInvalid, declaration_save_draft, declaration_submit
 from singlewindow.accounts.roles import DEMO_ROLE_USERS, roles_sync
@@ -61,6 +64,9 @@ DEMO_AGENCIES: tuple[AgencySpec, ...] = (
 
 DEMO_COMPANY = {"eori": "GB123456789000", "name": "Example Importers Ltd", "country": "GB"}
 TRADER_USERNAME = "trader"
+# A customs representative the demo company authorised (issue: brokers filing for clients).
+DEMO_BROKER = {"eori": "GB555666777000", "name": "Channel Customs Brokers Ltd"}
+BROKER_USERNAME = "broker"
 ADMIN_USERNAME = "admin"
 # Demo only. Overridable so a shared demo machine need not use the published one.
 DEFAULT_DEMO_PASSWORD = "singlewindow-demo"
@@ -289,6 +295,7 @@ class Command(BaseCommand):
                 ),
             )
         ]
+        created += self._seed_broker(password, company)
         self._print_logins(password, created)
 
     def _seed_declarations(self, trader: Trader) -> list[str]:
@@ -309,6 +316,43 @@ class Command(BaseCommand):
             created.append(f"{lrn} ({declaration.get_status_display()})")
         return created
 
+    def _seed_broker(self, password: str, client: Company) -> list[str]:
+        """A customs broker the demo company authorised (direct representation, WCO DM
+        Agent/FunctionCode 2), and one import it lodged for that client."""
+        broker_company, _ = Company.objects.update_or_create(
+            eori=DEMO_BROKER["eori"],
+            defaults={"name": DEMO_BROKER["name"], "country": "GB"},
+        )
+        broker_user = _user(BROKER_USERNAME, password, first_name="Bea", last_name="Broker")
+        broker, _ = Trader.objects.update_or_create(
+            user=broker_user, defaults={"company": broker_company}
+        )
+        BrokerAuthorisation.objects.get_or_create(
+            client=client,
+            broker=broker_company,
+            representation=Representation.DIRECT,
+            defaults={"valid_from": date(2026, 1, 1)},
+        )
+        lrn = "DEMO-2026-000020"
+        if Declaration.objects.filter(company=broker_company, lrn=lrn).exists():
+            return []
+        document = _import_document(
+            lrn,
+            {"id": "BR12345678000190", "name": "Cafe do Brasil SA"},
+            "BR",
+            [COFFEE],
+        )
+        header = document["Declaration"]
+        header["Declarant"] = {"ID": DEMO_BROKER["eori"], "Name": DEMO_BROKER["name"]}
+        header["Agent"] = {"ID": DEMO_BROKER["eori"], "FunctionCode": "2"}
+        try:
+            declaration = declaration_submit(trader=broker, document=document)
+        except DeclarationInvalid as invalid:
+            problems = "; ".join(f"{i.pointer}: {i.message}" for i in invalid.issues)
+            raise CommandError(f"demo declaration {lrn} refused: {problems}") from None
+        declaration.refresh_from_db()
+        return [f"{lrn} ({declaration.get_status_display()}, lodged by the broker)"]
+
     def _print_logins(self, password: str, created: list[str]) -> None:
         out = self.stdout
         if created:
@@ -323,6 +367,9 @@ class Command(BaseCommand):
                 {agency.code: agency for agency in Agency.objects.all()}
             )
         ]
+        rows.append(
+            (BROKER_USERNAME, f"customs broker {DEMO_BROKER['name']}, lodges for the trader")
+        )
         rows += [(username, f"administrator: {role}") for username, role in DEMO_ROLE_USERS]
         for username, role in rows:
             out.write(f"  {username:<22} {password:<20} {role}")
