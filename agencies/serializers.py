@@ -162,9 +162,18 @@ class InspectionSerializer(serializers.ModelSerializer):
 
 
 class TraderResponseSerializer(serializers.Serializer):
-    """``{"message": "..."}``: the trader's answer to the agencies' information requests."""
+    """``{"message": "...", "documents": [id, ...]}``: the trader's answer to the agencies'
+    information requests; ``documents`` cites supporting documents already attached to the
+    declaration (``POST declarations/{id}/documents/``). A message, documents, or both."""
 
-    message = TextField(allow_blank=True, max_length=MAX_TEXT)
+    message = TextField(allow_blank=True, max_length=MAX_TEXT, required=False, default="")
+    documents = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        required=False,
+        default=list,
+        max_length=50,
+        help_text="Ids of the declaration's supporting documents the answer sends.",
+    )
 
 
 class DeclarationHeaderSerializer(serializers.ModelSerializer):

@@ -16,7 +16,7 @@ urlpatterns = [
     path("reviews/<int:pk>/inspections/", review.review_inspect, name="inspect"),
     path("reviews/<int:pk>/lane/", review.review_lane, name="lane"),
     path("inspections/<int:pk>/result/", review.inspection_result, name="inspection_result"),
-    path("declarations/<int:pk>/respond/", trader.respond, name="respond"),
+    path("declarations/<int:pk>/respond/", trader.respond_view, name="respond"),
     path("declarations/<int:pk>/cancel/", trader.cancel, name="cancel"),
     path("declarations/<int:pk>/amend/", trader.amend, name="amend"),
 ]

@@ -28,6 +28,7 @@ from datamodel.issues import Severity
 from datamodel.xmlio import declaration_to_xml
 
 from . import idempotency, selectors, services
+from .documents.uploads import DocumentForm
 from .forms.display import header_rows, item_rows
 from .forms.entry import DeclarationEntry
 from .forms.response import InformationResponseForm
@@ -368,4 +369,6 @@ def declaration_page_context(
         "cancellable": declaration.status in CANCELLABLE_STATUSES,
         "amendable": declaration.status in OPEN_STATUSES,
         "response_form": response_form or InformationResponseForm(),
+        # An answer may bring a supporting document (agencies.views.trader.respond).
+        "answer_document_form": DocumentForm(prefix="answer"),
     }

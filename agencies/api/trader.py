@@ -45,7 +45,10 @@ class DeclarationResponseView(TraderActionApiView):
         answer = valid(TraderResponseSerializer, request)
         try:
             declaration = review_respond(
-                user=request.user, declaration_id=pk, message=answer["message"]
+                user=request.user,
+                declaration_id=pk,
+                message=answer["message"],
+                document_ids=answer["documents"],
             )
         except DecisionInvalid as error:
             raise invalid_as_api_error(error, "response_invalid") from None

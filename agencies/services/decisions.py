@@ -1,7 +1,7 @@
 """Officers' decisions on their agency's review tasks (per goods item, or all at once),
 information requests, and the trader's answer to them."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from declarations.documents.models import SupportingDocument
 from declarations.models import Declaration, StatusEvent
 from declarations.notifications.models import Audience, NotificationCode
 from declarations.notifications.services import notification_record
@@ -253,8 +254,18 @@ def outcomes_summary(decided: Sequence[ItemDecision]) -> str:
     return "; ".join(parts)
 
 
-def review_respond(*, user: AbstractBaseUser, declaration_id: int, message: str) -> Declaration:
-    """The trader answers the open information requests on their declaration.
+def review_respond(
+    *,
+    user: AbstractBaseUser,
+    declaration_id: int,
+    message: str,
+    document_ids: Sequence[int] = (),
+    attach: Callable[[], SupportingDocument] | None = None,
+) -> Declaration:
+    """The trader answers the open information requests on their declaration, with a
+    message, supporting documents, or both: ``document_ids`` cites documents already
+    attached to the declaration; ``attach`` (e.g. ``document_attach`` of a new upload) runs
+    in the same transaction, so a refused file leaves no answer and an answer no file.
 
     Every review task in ``info_requested`` goes back to ``pending`` for its agency with
     its service clock running again (the time left when it stopped), the answer is kept
@@ -264,11 +275,14 @@ def review_respond(*, user: AbstractBaseUser, declaration_id: int, message: str)
     asked), ``ReviewConflict`` (the declaration is closed).
     """
     message = (message or "").strip()
-    if not message:
-        raise DecisionInvalid({"message": _("Write your answer to the agency.")})
+    if not message and not document_ids and attach is None:
+        raise DecisionInvalid({"message": _("Write your answer or attach a document.")})
     with transaction.atomic():
         declaration = access_declaration(user, declaration_id, lock=True)
         require_open_declaration(declaration)
+        documents = list(declaration.documents.filter(pk__in=document_ids))
+        if len(documents) != len(set(document_ids)):
+            raise DecisionInvalid({"documents": _("Cite documents of this declaration.")})
         asked = list(
             declaration.review_tasks.select_for_update(of=("self",), no_key=True)
             .select_related("agency")
@@ -276,6 +290,16 @@ def review_respond(*, user: AbstractBaseUser, declaration_id: int, message: str)
         )
         if not asked:
             raise DecisionInvalid({"message": _("No agency is waiting for information.")})
+        if attach is not None:
+            # After every check: a refusal above stores no file.
+            documents.append(attach())
+        if documents:
+            cited = _("Documents: %(list)s") % {
+                "list": "; ".join(
+                    f"{d.type_code} {d.reference} ({d.original_name})" for d in documents
+                )
+            }
+            message = f"{message}\n{cited}" if message else cited
         now = timezone.now()
         for task in asked:
             ReviewTask.objects.filter(pk=task.pk, status=ReviewStatus.INFO_REQUESTED).update(

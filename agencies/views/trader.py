@@ -7,8 +7,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
+from declarations.documents.services import DocumentInvalid, document_attach
+from declarations.documents.uploads import DocumentForm, use_document_upload_handler
+from declarations.documents.views import facts_from
 from declarations.forms.entry import DeclarationEntry
 from declarations.forms.response import InformationResponseForm
 from declarations.models import OPEN_STATUSES
@@ -23,6 +27,9 @@ from declarations.views import (
 
 from .. import services
 
+# The supporting document an answer may bring: the document form's fields, prefixed.
+ANSWER_PREFIX = "answer"
+
 
 @login_required
 @require_http_methods(["GET", "POST"])
@@ -36,12 +43,29 @@ def respond(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "GET":
         return redirect("declaration_detail", pk=pk)
     form = InformationResponseForm(request.POST)
+    document_form = DocumentForm(request.POST, request.FILES, prefix=ANSWER_PREFIX)
     status = 422
-    if form.is_valid():
+    if form.is_valid() and document_form.is_valid():
+        upload = document_form.cleaned_data.get("file")
+
+        def attach() -> object:
+            return document_attach(
+                user=request.user,
+                declaration_id=pk,
+                upload=upload,
+                facts=facts_from(document_form),
+            )
+
         try:
             declaration = services.review_respond(
-                user=request.user, declaration_id=pk, message=form.cleaned_data["message"]
+                user=request.user,
+                declaration_id=pk,
+                message=form.cleaned_data["message"],
+                attach=attach if upload else None,
             )
+        except DocumentInvalid as invalid:
+            for field, message in invalid.errors.items():
+                document_form.add_error(field if field in document_form.fields else None, message)
         except services.DecisionInvalid as invalid:
             for field, message in invalid.errors.items():
                 form.add_error(field if field in form.fields else None, message)
@@ -52,12 +76,19 @@ def respond(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Your answer has been sent to the agency."))
             return redirect("declaration_detail", pk=declaration.pk)
     declaration = access_declaration(request.user, pk)
-    return render(
-        request,
-        "declarations/declaration_detail.html",
-        declaration_page_context(declaration, response_form=form),
-        status=status,
-    )
+    context = declaration_page_context(declaration, response_form=form)
+    context["answer_document_form"] = document_form
+    return render(request, "declarations/declaration_detail.html", context, status=status)
+
+
+def respond_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """``respond`` with the bounded upload handler of supporting documents, set before the
+    CSRF check reads the body (so the check is done by ``csrf_protect`` after it)."""
+    use_document_upload_handler(request, field=f"{ANSWER_PREFIX}-file")
+    return csrf_protect(respond)(request, pk)
+
+
+respond_view.csrf_exempt = True  # type: ignore[attr-defined]
 
 
 @login_required

@@ -21,13 +21,14 @@ class DocumentUploadHandler(TemporaryFileUploadHandler):
     rest as it arrives; every other file in the request is skipped. The file's ``size`` is
     what was sent, so ``document_attach`` refuses an oversize file before reading it."""
 
-    def __init__(self, request: HttpRequest | None = None) -> None:
+    def __init__(self, request: HttpRequest | None = None, field: str = FILE_FIELD) -> None:
         super().__init__(request)
+        self._field = field
         self._kept = 0
         self._seen = False
 
     def new_file(self, field_name: str, *args: Any, **kwargs: Any) -> None:
-        if field_name != FILE_FIELD or self._seen:
+        if field_name != self._field or self._seen:
             raise SkipFile
         self._seen = True
         super().new_file(field_name, *args, **kwargs)
@@ -40,9 +41,10 @@ class DocumentUploadHandler(TemporaryFileUploadHandler):
         return None
 
 
-def use_document_upload_handler(request: HttpRequest) -> None:
-    """Put ``DocumentUploadHandler`` on ``request`` (before its body is read)."""
-    request.upload_handlers = [DocumentUploadHandler(request)]
+def use_document_upload_handler(request: HttpRequest, field: str = FILE_FIELD) -> None:
+    """Put ``DocumentUploadHandler`` for the file field ``field`` on ``request`` (before its
+    body is read)."""
+    request.upload_handlers = [DocumentUploadHandler(request, field)]
 
 
 def document_code_choices() -> list[tuple[str, str]]:
