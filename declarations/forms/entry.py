@@ -23,6 +23,7 @@ from datamodel.rules import NATIONAL_LRN_MAX_LENGTH
 
 from ..models import Company, DeclarationType
 from .base import (
+    CheckboxInput,
     PortalForm,
     SharedOptionsSelect,
     decimal_field,
@@ -133,7 +134,7 @@ class BaseGoodsItemFormSet(forms.BaseFormSet):
     """Goods items, any number; the ``DELETE`` box removes one (the page's script turns it
     into a "Remove item" button)."""
 
-    deletion_widget = forms.CheckboxInput(attrs={"class": "form-check-input js-delete-item"})
+    deletion_widget = CheckboxInput(attrs={"class": "form-check-input js-delete-item"})
 
     def add_fields(self, form: forms.Form, index: int | None) -> None:
         super().add_fields(form, index)

@@ -107,25 +107,18 @@
     });
   }
 
-  /** Swap the no-script "Remove this goods item" box for a button. */
-  function enhance(row) {
-    var box = row.querySelector(".js-delete-checkbox");
-    var button = row.querySelector(".js-remove-item");
-    if (!box || !button) {
-      return;
-    }
-    box.classList.add("d-none");
-    button.hidden = false;
-    button.addEventListener("click", function () {
-      var checkbox = box.querySelector("input[type=checkbox]");
+  /** "Remove item": tick the row's DELETE box and hide the row. */
+  function removeItem(row) {
+    var checkbox = row.querySelector(".js-delete-checkbox input[type=checkbox]");
+    if (checkbox) {
       checkbox.checked = true;
-      row.classList.add("d-none");
-      renumber();
-      var addButton = form.querySelector(".js-add-item");
-      if (addButton) {
-        addButton.focus();
-      }
-    });
+    }
+    row.classList.add("d-none");
+    renumber();
+    var addButton = form.querySelector(".js-add-item");
+    if (addButton) {
+      addButton.focus();
+    }
   }
 
   function addItem() {
@@ -136,7 +129,6 @@
     var row = holder.firstElementChild;
     container.appendChild(row);
     totalForms.value = String(index + 1);
-    enhance(row);
     fillRow(row);
     var currency = row.querySelector('select[name$="-customs_value_currency"]');
     if (currency && invoiceCurrency && invoiceCurrency.value && !currency.value) {
@@ -149,10 +141,17 @@
     }
   }
 
-  container.querySelectorAll(".js-goods-item").forEach(function (row) {
-    enhance(row);
-    watch(row);
+  // One class swaps every row's no-script "Remove this goods item" box for the "Remove
+  // item" button (portal.css), and one listener serves all the buttons: touching each of
+  // 999 rows at load held the page for seconds.
+  form.classList.add("js-enhanced");
+  container.addEventListener("click", function (event) {
+    var button = event.target.closest(".js-remove-item");
+    if (button && container.contains(button)) {
+      removeItem(button.closest(".js-goods-item"));
+    }
   });
+  container.querySelectorAll(".js-goods-item").forEach(watch);
 
   var addButton = form.querySelector(".js-add-item");
   if (addButton) {
