@@ -67,13 +67,12 @@ def django_setup() -> None:
     django.setup()
 
 
-def bench_draft(items: int) -> int:
-    """The bench user's draft with ``items`` goods items, created or reset; its pk."""
+def bench_trader() -> Any:
+    """The trader ``bench.form`` (password ``PASSWORD``) of the demo company, created or
+    reset."""
     from django.contrib.auth import get_user_model
 
-    from declarations.models import Company, Declaration, Trader
-    from declarations.services import declaration_save_draft
-    from tests.factories import valid_document
+    from declarations.models import Company, Trader
 
     company, _ = Company.objects.get_or_create(
         eori="GB123456789000", defaults={"name": "Example Importers Ltd", "country": "GB"}
@@ -82,6 +81,17 @@ def bench_draft(items: int) -> int:
     user.set_password(PASSWORD)
     user.save()
     trader, _ = Trader.objects.get_or_create(user=user, defaults={"company": company})
+    return trader
+
+
+def bench_draft(items: int) -> int:
+    """The bench user's draft with ``items`` goods items, created or reset; its pk."""
+    from declarations.models import Declaration
+    from declarations.services import declaration_save_draft
+    from tests.factories import valid_document
+
+    trader = bench_trader()
+    company = trader.company
     document = valid_document(Declarant={"ID": company.eori, "Name": company.name})
     declaration = document["Declaration"]
     declaration["FunctionalReferenceID"] = LRN
