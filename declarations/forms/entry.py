@@ -420,9 +420,12 @@ class DeclarationEntry:
             header = {"declarant_id": declarant.eori, "declarant_name": declarant.name}
         if data is not None and add_item:
             # Without JavaScript the "Add item" button posts the form: show one more row.
-            data = data.copy()
+            # A count that is not a number is left for the formset to refuse.
             key = f"{ITEMS_PREFIX}-TOTAL_FORMS"
-            data[key] = str(int(data.get(key) or 0) + 1)
+            total = (data.get(key) or "0").strip()
+            if total.isascii() and total.isdigit():
+                data = data.copy()
+                data[key] = str(int(total) + 1)
         if data is None and not items:
             items = [{}]
         self.header = DeclarationHeaderForm(data, initial=header or None)
