@@ -199,7 +199,8 @@ def form_post(html: str) -> dict[str, str]:
 
     parser = Fields()
     parser.feed(html)
-    data = {k: v for k, v in parser.data.items() if k}
+    # Without the page's one-time token (a form is lodged once), so the POST can repeat.
+    data = {k: v for k, v in parser.data.items() if k and k != "form_token"}
     data["action"] = "submit"
     return data
 
