@@ -16,11 +16,13 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from datamodel.dictionary import spec_at
 from datamodel.issues import Issue, IssueCode, Severity, ValidationResult
 from datamodel.items import DeclarationSummary, GoodsItemRow, declaration_summary, goods_item_rows
 from datamodel.rules import WATCH, check_rules, duplicate_lrn_issue
 from datamodel.text import normalised_texts
 from datamodel.validation import check_structure, issue_at
+from datamodel.validation.base import label, message
 
 __all__ = [
     "DeclarationSummary",
@@ -70,7 +72,30 @@ def draft_document(data: Any) -> tuple[Any, list[Issue]]:
     every channel applies (``datamodel.text``): what is stored can be shown and exported.
     """
     document, problems = normalised_texts(data)
-    return document, [
+    issues = [
         issue_at(IssueCode.BAD_FORMAT, parts, _("This text contains control characters."))
         for parts in problems
     ]
+    return document, issues + _draft_lrn_issues(document)
+
+
+_LRN_PARTS = ("Declaration", "FunctionalReferenceID")
+
+
+def _draft_lrn_issues(document: Any) -> list[Issue]:
+    """A ``too_long`` error at the LRN of a draft longer than WCO DM D026 allows (an..35,
+    the dictionary's ``maxLength``), in the words stage 1 uses: a draft keeps its LRN
+    whole or not at all. The national an..22 (UCC Annex B DE 2/5) waits for submission."""
+    lrn = declaration_summary(document).lrn
+    spec = spec_at(_LRN_PARTS)
+    assert spec is not None  # the dictionary loads at start-up (datamodel.apps)
+    limit = int(spec.facets["maxLength"])
+    if len(lrn) <= limit:
+        return []
+    text = message(
+        _("%(field)s has %(count)s characters; at most %(max)s are allowed."),
+        field=label(spec),
+        count=len(lrn),
+        max=limit,
+    )
+    return [issue_at(IssueCode.TOO_LONG, _LRN_PARTS, text)]

@@ -143,13 +143,13 @@ def declaration_save_draft(
     still be unique within the company (``DeclarationInvalid`` with ``duplicate_lrn``).
     Raises ``DeclarationNotEditable`` when ``declaration`` is no longer a draft. Texts are
     stored in NFC and control characters refused (``datamodel.draft_document``), as on
-    every channel.
+    every channel; an LRN over WCO DM D026's an..35 is refused at its field, never cut.
     """
     document, text_issues = datamodel.draft_document(document)
     if text_issues:
         raise DeclarationInvalid(text_issues)
     summary = datamodel.declaration_summary(document)
-    lrn = summary.lrn[:35]
+    lrn = summary.lrn  # at most 35 characters (WCO DM D026), as draft_document checked
     if lrn and _lrn_taken_checker(trader, declaration)(lrn):
         raise DeclarationInvalid([datamodel.duplicate_lrn_issue(lrn)])
     try:

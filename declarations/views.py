@@ -30,7 +30,7 @@ from datamodel.xmlio import declaration_to_xml
 from . import idempotency, selectors, services
 from .documents.uploads import DocumentForm
 from .forms.display import header_rows, item_rows
-from .forms.entry import DeclarationEntry
+from .forms.entry import DeclarationEntry, shared_option_lists
 from .forms.response import InformationResponseForm
 from .forms.upload import XmlUploadForm, XmlUploadHandler
 from .models import CANCELLABLE_STATUSES, OPEN_STATUSES, ClearanceStatus, Declaration, Trader
@@ -257,6 +257,7 @@ def render_declaration_form(
             "header": entry.header,
             "items": entry.items,
             "item_rows": entry.item_rows(),
+            "option_lists": shared_option_lists(),
             "errors": entry.error_summary() if entry.header.is_bound else [],
             "draft": draft,
             "amending": amending,

@@ -390,13 +390,15 @@ REST_FRAMEWORK |= {
     },
     "NUM_PROXIES": TRUSTED_PROXY_COUNT or None,
 }
-# Throttle counters shared by every web process: Redis when there is one.
+# Throttle counters shared by every web process: Redis when there is one. The cache fails
+# open (singlewindow.cache): a down or frozen Redis lets requests through, never a 500.
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "singlewindow.cache.FailOpenRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "sw-cache",
+            "FAIL_OPEN_SECONDS": _env_int("CACHE_FAIL_OPEN_SECONDS", 30),
             "OPTIONS": {
                 "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
                 "socket_timeout": REDIS_SOCKET_TIMEOUT,

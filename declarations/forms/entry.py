@@ -22,7 +22,15 @@ from datamodel.issues import Issue
 from datamodel.rules import NATIONAL_LRN_MAX_LENGTH
 
 from ..models import Company, DeclarationType
-from .base import PortalForm, decimal_field, select_field, text_field
+from .base import (
+    CheckboxInput,
+    PortalForm,
+    SharedOptionsSelect,
+    decimal_field,
+    select_field,
+    shared_select_field,
+    text_field,
+)
 from .choices import (
     ADDITIONAL_DECLARATION_TYPES,
     BLANK_CHOICE,
@@ -93,13 +101,15 @@ class GoodsItemForm(PortalForm):
         _("HS code"), 12, inputmode="numeric", **{"class": "font-monospace", "size": "10"}
     )
     description = text_field(_("Description of goods"), 512)
-    origin_country = select_field(_("Country of origin"), country_choices)
+    origin_country = shared_select_field(_("Country of origin"), country_choices, "countries")
     net_mass = decimal_field(_("Net mass (kg)"))
     gross_mass = decimal_field(_("Gross mass (kg)"))
     quantity = decimal_field(_("Quantity"))
     quantity_unit = select_field(_("Unit"), QUANTITY_UNITS, initial="KGM")
     customs_value = decimal_field(_("Customs value"))
-    customs_value_currency = select_field(_("Currency of the customs value"), currency_choices)
+    customs_value_currency = shared_select_field(
+        _("Currency of the customs value"), currency_choices, "currencies"
+    )
     procedure_current = text_field(
         _("Procedure code (DE 1/10)"), 2, inputmode="numeric", **{"class": "font-monospace"}
     )
@@ -124,11 +134,23 @@ class BaseGoodsItemFormSet(forms.BaseFormSet):
     """Goods items, any number; the ``DELETE`` box removes one (the page's script turns it
     into a "Remove item" button)."""
 
-    deletion_widget = forms.CheckboxInput(attrs={"class": "form-check-input js-delete-item"})
+    deletion_widget = CheckboxInput(attrs={"class": "form-check-input js-delete-item"})
 
     def add_fields(self, form: forms.Form, index: int | None) -> None:
         super().add_fields(form, index)
         form.fields["DELETE"].label = _("Remove this goods item")
+
+
+def shared_option_lists() -> list[tuple[str, list[tuple[str, Any]]]]:
+    """The long code lists of the goods item rows, once for the page: ``(list name,
+    choices)`` for each ``SharedOptionsSelect`` of ``GoodsItemForm``, choices in the active
+    language."""
+    lists = {}
+    for field in GoodsItemForm.base_fields.values():
+        widget = field.widget
+        if isinstance(widget, SharedOptionsSelect) and isinstance(field, forms.ChoiceField):
+            lists.setdefault(widget.list_name, list(field.choices))
+    return list(lists.items())
 
 
 GoodsItemFormSet = forms.formset_factory(
@@ -398,9 +420,12 @@ class DeclarationEntry:
             header = {"declarant_id": declarant.eori, "declarant_name": declarant.name}
         if data is not None and add_item:
             # Without JavaScript the "Add item" button posts the form: show one more row.
-            data = data.copy()
+            # A count that is not a number is left for the formset to refuse.
             key = f"{ITEMS_PREFIX}-TOTAL_FORMS"
-            data[key] = str(int(data.get(key) or 0) + 1)
+            total = (data.get(key) or "0").strip()
+            if total.isascii() and total.isdigit():
+                data = data.copy()
+                data[key] = str(int(total) + 1)
         if data is None and not items:
             items = [{}]
         self.header = DeclarationHeaderForm(data, initial=header or None)
@@ -437,14 +462,14 @@ class DeclarationEntry:
 
         stored = _get(document, GOODS_ITEMS)
         stored = stored if isinstance(stored, list) else []
-        self._kept = [
-            form
-            for form in self.items.forms
+        kept = [
+            (index, form)
+            for index, form in enumerate(self.items.forms)
             if not form.cleaned_data.get("DELETE") and self._item_has_content(form)
         ]
+        self._kept = [form for _index, form in kept]
         goods_items = []
-        for number, form in enumerate(self._kept, start=1):
-            index = self.items.forms.index(form)
+        for number, (index, form) in enumerate(kept, start=1):
             # Forms of the reopened draft stand for its stored items; new rows start empty.
             is_stored = index < min(len(stored), self.items.initial_form_count())
             item = copy.deepcopy(stored[index]) if is_stored else {}

@@ -64,6 +64,20 @@ def test_api_refuses_a_c1_control_character_in_a_draft(api_as: ApiAs, trader_a: 
     assert not Declaration.objects.exists()
 
 
+def test_api_refuses_a_draft_lrn_over_35_characters_at_its_field(
+    api_as: ApiAs, trader_a: Trader
+) -> None:
+    draft = {"Declaration": {"TypeCode": "IMA", "FunctionalReferenceID": "X" * 40}}
+
+    response = api_as(trader_a.user).post(url("declaration-drafts"), draft, format="json")
+
+    errors = errors_of(response, 400)
+    assert [(e["path"], e["code"]) for e in errors] == [
+        ("/Declaration/FunctionalReferenceID", "too_long")
+    ]
+    assert not Declaration.objects.exists()
+
+
 def test_api_stores_a_draft_in_nfc(api_as: ApiAs, trader_a: Trader) -> None:
     draft = {"Declaration": {"TypeCode": "IMA", "Declarant": {"Name": "Mu\u0308ller"}}}
 

@@ -90,6 +90,24 @@ def test_draft_lrn_is_unique_within_a_company_only(trader_a: Trader, trader_b: T
     assert Declaration.objects.filter(lrn="LRN-DRAFT-0001").count() == 2
 
 
+def test_draft_lrn_over_35_characters_is_refused_at_its_field_not_cut(trader_a: Trader) -> None:
+    # Given a draft whose LRN is one character over WCO DM D026's an..35
+    lrn = "L" * 36
+    document = {"Declaration": {"FunctionalReferenceID": lrn, "TypeCode": "IMA"}}
+
+    # When it is saved, it is refused at the LRN and nothing is stored
+    with pytest.raises(DeclarationInvalid) as refused:
+        declaration_save_draft(trader=trader_a, document=document)
+    [issue] = refused.value.issues
+    assert (issue.code, issue.path) == (IssueCode.TOO_LONG, "/Declaration/FunctionalReferenceID")
+    assert "36" in str(issue.message) and "35" in str(issue.message)
+    assert not Declaration.objects.exists()
+
+    # But 35 characters are kept whole (the national an..22 waits for submission)
+    document["Declaration"]["FunctionalReferenceID"] = lrn[:35]
+    assert declaration_save_draft(trader=trader_a, document=document).lrn == lrn[:35]
+
+
 def test_another_companys_draft_cannot_be_saved_or_submitted(
     trader_a: Trader, trader_b: Trader
 ) -> None:
