@@ -114,12 +114,16 @@ class DeclarationAdmin(admin.ModelAdmin):
         return False
 
 
+# The states of a routing outbox row (``RoutingOutbox.state``) as people read them.
+ROUTING_STATES = {"failed": _("Failed"), "pending": _("Pending"), "done": _("Done")}
+
+
 class RoutingStateFilter(admin.SimpleListFilter):
     title = _("routing")
     parameter_name = "routing"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
-        return [("failed", _("Failed")), ("pending", _("Pending")), ("done", _("Done"))]
+        return list(ROUTING_STATES.items())
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         match self.value():
@@ -156,7 +160,7 @@ class RoutingOutboxAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("state"))
     def state(self, outbox: RoutingOutbox) -> str:
-        return outbox.state
+        return str(ROUTING_STATES[outbox.state])
 
     @admin.action(description=_("Retry routing"), permissions=["change"])
     def retry_routing(self, request: HttpRequest, queryset: QuerySet) -> None:

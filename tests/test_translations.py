@@ -13,6 +13,7 @@ import gettext
 import re
 import shutil
 import subprocess
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from tests.factories import PASSWORD
 
@@ -152,6 +154,14 @@ HEADINGS = {
     },
     "zh-hans": {"login": "登录", "declarations": "报关单", "queue": "审核队列"},
 }
+
+
+@pytest.fixture(autouse=True)
+def site_language_after_each_test() -> Iterator[None]:
+    # A request through LocaleMiddleware leaves its language active in the thread; without
+    # this, the tests after these ones would write their texts in Chinese.
+    yield
+    translation.deactivate()
 
 
 def fetch(client: Client, path: str, language: str) -> str:

@@ -181,7 +181,7 @@ def rule_errors(rule: "RoutingRule") -> dict[str, str]:
 
 def rule_conditions_text(rule: "RoutingRule") -> str:
     """The rule's conditions in words, e.g. ``HS 0901 from any origin``."""
-    parts = [f"HS {rule.hs_prefix}" if rule.hs_prefix else _("all goods")]
+    parts = [_("HS %(prefix)s") % {"prefix": rule.hs_prefix} if rule.hs_prefix else _("all goods")]
     parts.append(
         _("from %(country)s") % {"country": rule.origin_country}
         if rule.origin_country
