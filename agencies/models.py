@@ -75,7 +75,43 @@ class RoutingRequirement(models.TextChoices):
     CUSTOMS = "customs", _("customs reviews every item")
 
 
-class RoutingRule(models.Model):
+class InForce:
+    """For rules with ``active``, ``valid_from`` and ``valid_to`` (blank: open-ended):
+    prepared ahead like the code lists, in force only between their dates."""
+
+    def in_force_on(self, day: date) -> bool:
+        return (
+            self.active
+            and (self.valid_from is None or self.valid_from <= day)
+            and (self.valid_to is None or day <= self.valid_to)
+        )
+
+
+class ChangeRecord(models.Model):
+    """One change to an administered rule, for its history: who, when, old -> new.
+
+    ``changes`` is ``{field: [old, new]}`` (strings, as shown to people), written by the
+    service that makes the change, never by a signal. Subclasses add the link to what
+    changed, its label (kept when it is deleted) and ``action`` with their choices.
+    """
+
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("who"),
+    )
+    changes = models.JSONField(_("old -> new"), default=dict, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-at", "-pk"]
+
+
+class RoutingRule(InForce, models.Model):
     """Sends goods items that match every filled-in condition to ``agency`` for review.
 
     Conditions (blank = any; all filled ones must hold, ``agencies.routing.conditions``):
@@ -206,21 +242,10 @@ class RoutingRule(models.Model):
     def exemption_code_set(self) -> frozenset[str]:
         return frozenset(c.strip().upper() for c in self.exemption_codes.split(",") if c.strip())
 
-    def in_force_on(self, day: date) -> bool:
-        return (
-            self.active
-            and (self.valid_from is None or self.valid_from <= day)
-            and (self.valid_to is None or day <= self.valid_to)
-        )
 
-
-class RoutingRuleChange(models.Model):
-    """One change to a routing rule, for its history: who, when, what, old -> new.
-
-    ``changes`` is ``{field: [old, new]}`` (strings, as shown to people). Written by the
-    service that makes the change (``agencies.routing.history``), never by a signal;
-    ``rule`` is emptied when the rule is deleted, ``rule_label`` keeps what it was.
-    """
+class RoutingRuleChange(ChangeRecord):
+    """One change to a routing rule (``agencies.routing.history``); ``rule`` is emptied
+    when the rule is deleted, ``rule_label`` keeps what it was."""
 
     class Action(models.TextChoices):
         CREATED = "created", _("created")
@@ -233,22 +258,11 @@ class RoutingRuleChange(models.Model):
         RoutingRule, on_delete=models.SET_NULL, null=True, blank=True, related_name="changes"
     )
     rule_label = models.CharField(_("rule"), max_length=300)
-    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("who"),
-    )
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
-    changes = models.JSONField(_("old -> new"), default=dict, blank=True)
 
-    class Meta:
+    class Meta(ChangeRecord.Meta):
         verbose_name = _("routing rule change")
         verbose_name_plural = _("routing rule changes")
-        ordering = ["-at", "-pk"]
 
     def __str__(self) -> str:
         return f"{self.rule_label}: {self.action}"

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.db import transaction
 
+from ..routing.history import field_changes
 from .models import RiskProfile, RiskProfileChange
 
 RECORDED_FIELDS = (
@@ -47,11 +48,7 @@ def risk_profile_recorded(
     nothing changed."""
     # As stored (an amount typed "2" reads "2.00"), so only real changes are recorded.
     after = profile_snapshot(RiskProfile.objects.select_related("agency").get(pk=profile.pk))
-    changes = {
-        name: [(before or {}).get(name, ""), new]
-        for name, new in after.items()
-        if (before or {}).get(name, "") != new
-    }
+    changes = field_changes(before, after)
     if before is not None and not changes:
         return None
     return RiskProfileChange.objects.create(

@@ -9,14 +9,14 @@ routing time, records it (``LaneAssignment``) with the random draw that may send
 one lane up, and lets officers override it (``LaneOverride``).
 """
 
-from datetime import date
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from declarations.models import Company
+
+from ..models import ChangeRecord, InForce
 
 
 class RiskLane(models.TextChoices):
@@ -32,7 +32,7 @@ class RiskLane(models.TextChoices):
 LANE_ORDER = (RiskLane.GREEN, RiskLane.YELLOW, RiskLane.RED)
 
 
-class RiskProfile(models.Model):
+class RiskProfile(InForce, models.Model):
     """Sends the goods items of ``agency`` that match every filled criterion to ``lane``.
 
     Criteria: ``hs_prefix`` (2-10 digits of the HS code, WCO DM 145); ``origin_country``
@@ -130,18 +130,10 @@ class RiskProfile(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def in_force_on(self, day: date) -> bool:
-        return (
-            self.active
-            and (self.valid_from is None or self.valid_from <= day)
-            and (self.valid_to is None or day <= self.valid_to)
-        )
 
-
-class RiskProfileChange(models.Model):
-    """One change to a risk profile: who, when, what, old -> new (``changes`` is
-    ``{field: [old, new]}`` as strings). Written by ``agencies.risk.history``; the profile
-    link is emptied when it is deleted, ``profile_label`` keeps its name."""
+class RiskProfileChange(ChangeRecord):
+    """One change to a risk profile (``agencies.risk.history``); the profile link is
+    emptied when it is deleted, ``profile_label`` keeps its name."""
 
     class Action(models.TextChoices):
         CREATED = "created", _("created")
@@ -152,22 +144,11 @@ class RiskProfileChange(models.Model):
         RiskProfile, on_delete=models.SET_NULL, null=True, blank=True, related_name="changes"
     )
     profile_label = models.CharField(_("profile"), max_length=300)
-    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("who"),
-    )
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
-    changes = models.JSONField(_("old -> new"), default=dict, blank=True)
 
-    class Meta:
+    class Meta(ChangeRecord.Meta):
         verbose_name = _("risk profile change")
         verbose_name_plural = _("risk profile changes")
-        ordering = ["-at", "-pk"]
 
     def __str__(self) -> str:
         return f"{self.profile_label}: {self.action}"

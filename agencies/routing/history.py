@@ -41,7 +41,10 @@ def rule_snapshot(rule: RoutingRule) -> dict[str, str]:
     return values
 
 
-def _diff(before: dict[str, str], after: dict[str, str]) -> dict[str, list[str]]:
+def field_changes(before: dict[str, str] | None, after: dict[str, str]) -> dict[str, list[str]]:
+    """``{field: [old, new]}`` for every recorded field that differs (``before`` ``None``:
+    a new row, every filled field is new). The one diff of rule and profile histories."""
+    before = before or {}
     return {
         name: [before.get(name, ""), new]
         for name, new in after.items()
@@ -61,7 +64,7 @@ def routing_rule_save(
         if before is None or any(before[n] != after[n] for n in CONDITION_FIELDS):
             rule.active = False
             after["active"] = str(False)
-        changes = _diff(before or {}, after)
+        changes = field_changes(before or {}, after)
         if before is not None and not changes:
             return None
         rule.save()
