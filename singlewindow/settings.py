@@ -87,8 +87,10 @@ TEMPLATES = [
 WSGI_APPLICATION = "singlewindow.wsgi.application"
 
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+    # An empty DATABASE_URL counts as unset (dj-database-url would give a config without an
+    # engine), so ``DATABASE_URL= ./scripts/run`` is the embedded default, not a crash.
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
         conn_health_checks=True,
     )

@@ -203,8 +203,10 @@ def pointers_equivalent(expected: str, actual: str, document: dict[str, Any] | N
 NOT_REPRODUCED = {
     "rejections/Imports/Rejected/Obligation Rejection/Declaration/"
     "TT1_IM_v2.02_Rejected_Obligation_Netmass.xml": (
-        "net mass (DE 6/1) is conditional in CDS (tariff and statistics); the earlier rule "
-        "'an import item that declares duties needs its net mass' refused accepted imports"
+        "net mass (DE 6/1) is required for H1 by the CDS import guide, but Windsor Framework "
+        "H8 declarations (accepted without it: TT_IM167a, 170a, 191a, 193a, 216a, 217a) carry "
+        "the same type and procedure as H1 and are told apart only by DE 1/11 codes whose "
+        "H8 table is not available here; requiring it for H1 refused them"
     ),
 }
 
