@@ -31,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_submit import (  # noqa: E402
     DEFAULT_REDIS_URL,
     GOODS,
+    bench_trader,
     build_document,
     percentiles,
     setup_django,
@@ -54,26 +55,6 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--redis-url", default=DEFAULT_REDIS_URL)
     parser.add_argument("--timeout", type=float, default=900, help="seconds to wait (900)")
     return parser.parse_args()
-
-
-def bench_trader() -> tuple[object, str]:
-    """Demo agencies and rules, a trader of the demo company and an API token of it
-    (``singlewindow.accounts`` hashed tokens): (trader, token)."""
-    from django.contrib.auth import get_user_model
-
-    from agencies.management.commands.seed_demo import DEMO_COMPANY, seed_agencies
-    from declarations.models import Company, Trader
-    from singlewindow.accounts.services import token_create
-
-    seed_agencies()
-    company, _ = Company.objects.get_or_create(
-        eori=DEMO_COMPANY["eori"],
-        defaults={"name": DEMO_COMPANY["name"], "country": DEMO_COMPANY["country"]},
-    )
-    user, _ = get_user_model().objects.get_or_create(username="bench.trader")
-    trader, _ = Trader.objects.get_or_create(user=user, defaults={"company": company})
-    _token, key = token_create(user, name="bench")
-    return trader, key
 
 
 def green_profiles_for(company: object) -> int:

@@ -207,13 +207,14 @@ def setup_django(database_url: str, redis_url: str) -> None:
     django.setup()
 
 
-def bench_trader_token() -> str:
-    """Demo agencies and rules, and a trader of the demo company with an API token."""
+def bench_trader() -> tuple[Any, str]:
+    """Demo agencies and rules, a trader of the demo company and an API token of it
+    (``singlewindow.accounts`` hashed tokens): (trader, token key)."""
     from django.contrib.auth import get_user_model
-    from rest_framework.authtoken.models import Token
 
     from agencies.management.commands.seed_demo import DEMO_COMPANY, seed_agencies
     from declarations.models import Company, Trader
+    from singlewindow.accounts.services import token_create
 
     seed_agencies()
     company, _ = Company.objects.get_or_create(
@@ -221,8 +222,9 @@ def bench_trader_token() -> str:
         defaults={"name": DEMO_COMPANY["name"], "country": DEMO_COMPANY["country"]},
     )
     user, _ = get_user_model().objects.get_or_create(username="bench.trader")
-    Trader.objects.get_or_create(user=user, defaults={"company": company})
-    return Token.objects.get_or_create(user=user)[0].key
+    trader, _ = Trader.objects.get_or_create(user=user, defaults={"company": company})
+    _token, key = token_create(user, name="bench")
+    return trader, key
 
 
 def declarant_of(token: str) -> dict[str, str]:
@@ -230,8 +232,13 @@ def declarant_of(token: str) -> dict[str, str]:
     declaration in any other name (``declarant_not_submitter``). Without ``--url`` this is
     the demo company (``seed_demo.DEMO_COMPANY``, the declarant of ``VALID_DOCUMENT``)."""
     from declarations.models import Trader
+    from singlewindow.accounts.services import token_hash
 
-    trader = Trader.objects.select_related("company").filter(user__auth_token__key=token).first()
+    trader = (
+        Trader.objects.select_related("company")
+        .filter(user__api_tokens__key_hash=token_hash(token))
+        .first()
+    )
     if trader is None:
         raise SystemExit("--token is not the API token of a trader in --database-url")
     return {"ID": trader.company.eori, "Name": trader.company.name}
@@ -353,6 +360,11 @@ def report(
 
 def main() -> None:
     args = parse_args()
+    # Plain HTTP on 127.0.0.1, as behind the TLS proxy: no redirect to https.
+    os.environ["DJANGO_SSL_REDIRECT"] = "0"
+    # One bench client sends far more than a trader's 600 requests a minute (the stack this
+    # script starts; a running portal given with --url keeps its own limits).
+    os.environ["API_THROTTLE_USER"] = "100000/min"
     with ExitStack() as stack:
         if args.url:
             base_url, token = args.url.rstrip("/"), args.token
@@ -361,7 +373,7 @@ def main() -> None:
             print("Starting the stack (database, gunicorn, worker)...", flush=True)
             base_url, _ = start_stack(args, stack)
             setup_django(args.database_url, args.redis_url)
-            token = bench_trader_token()
+            _trader, token = bench_trader()
         prefix = f"B{uuid.uuid4().hex[:6].upper()}-"
         declarant = declarant_of(token)
         bodies = [
