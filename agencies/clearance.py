@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import TextChoices
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
+from declarations import history
 from declarations.models import ClearanceStatus, Declaration, StatusEvent
 from declarations.services import declaration_set_status
 
@@ -175,14 +175,15 @@ def clearance_merge(
         routed = [by_item[item.pk] for item in task.items.all()]
         if rejected:
             refusers = {name for item in items for name in item.refused_by}
-            reason = _("declaration rejected by %(agencies)s")
+            reason = gettext_noop("declaration rejected by %(agencies)s")
         elif routed and all(item.status == ItemStatus.REFUSED for item in routed):
             refusers = {name for item in routed for name in item.refused_by}
-            reason = _("items refused by %(agencies)s")
+            reason = gettext_noop("items refused by %(agencies)s")
         else:
             still_open.append(task)
             continue
-        review_close(task, reason % {"agencies": ", ".join(sorted(refusers))}, actor=actor)
+        line = history.text(reason, agencies=", ".join(sorted(refusers)))
+        review_close(task, line, actor=actor)
     status = declaration_status(
         (item.status for item in items),
         information_requested=any(t.status == ReviewStatus.INFO_REQUESTED for t in still_open),
@@ -194,10 +195,15 @@ def clearance_merge(
     return status
 
 
-def review_close(task: ReviewTask, reason: str, *, actor: AbstractBaseUser | None = None) -> None:
+def review_close(
+    task: ReviewTask, reason: history.Text, *, actor: AbstractBaseUser | None = None
+) -> None:
     """Close an open review task that has nothing left to decide; its row is locked by the
-    caller's declaration lock (the task is only written under it)."""
+    caller's declaration lock (the task is only written under it). ``reason``: text, or a
+    ``declarations.history`` line (the history renders it in each reader's language; the
+    task keeps it in the language of the request that closed it)."""
     now = timezone.now()
+    line, reason = reason, history.render(reason)
     ReviewTask.objects.filter(pk=task.pk, status__in=OPEN_REVIEW_STATUSES).update(
         status=ReviewStatus.CLOSED, reason=reason, decided_at=now, due_at=None
     )
@@ -208,5 +214,5 @@ def review_close(task: ReviewTask, reason: str, *, actor: AbstractBaseUser | Non
         StatusEvent.Kind.REVIEW_CLOSED,
         actor=actor,
         to_status=ReviewStatus.CLOSED,
-        message=reason,
+        message=line,
     )

@@ -1,5 +1,7 @@
 """Declarations, their goods items as rows, the clearance status and its history."""
 
+from typing import Any
+
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
@@ -7,6 +9,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from . import history
 from .fields import ExactDecimalField
 
 
@@ -216,13 +219,31 @@ class StatusEvent(models.Model):
     agency = models.TextField(blank=True)
     from_status = models.CharField(max_length=30, blank=True)
     to_status = models.CharField(max_length=30, blank=True)
+    # What happened, in English; ``message_text`` keeps a line the system composed as
+    # message ids (``declarations.history``), so each reader gets it in their language.
     message = models.TextField(blank=True)
+    message_text = models.JSONField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.declaration} {self.kind} at {self.at:%Y-%m-%d %H:%M:%S}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """``message`` may be given as a ``declarations.history`` tree: it is kept in
+        ``message_text`` and its English rendering in ``message``."""
+        if isinstance(self.message, dict):
+            self.message_text = self.message
+            self.message = history.english(self.message)
+        super().save(*args, **kwargs)
+
+    @property
+    def text(self) -> str:
+        """The line in the active language (``message`` as written for free text)."""
+        if self.message_text is not None:
+            return history.render(self.message_text)
+        return self.message
 
 
 class DeclarationVersion(models.Model):

@@ -92,7 +92,10 @@ class AgencyReviewSerializer(serializers.Serializer):
 
 
 class StatusEventSerializer(serializers.ModelSerializer):
-    """One line of the declaration's history."""
+    """One line of the declaration's history; ``message`` in the request's language
+    (``Accept-Language``) when the system composed it."""
+
+    message = serializers.CharField(source="text", read_only=True)
 
     class Meta:
         model = StatusEvent

@@ -13,6 +13,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from kombu.exceptions import KombuError
 from redis.exceptions import RedisError
 
@@ -22,6 +23,7 @@ from datamodel.issues import Issue, IssueCode, ValidationResult
 from datamodel.xmlio import declaration_from_xml
 from singlewindow.celery import app as celery_app
 
+from . import history
 from .brokers.services import representation_check, representation_record
 from .models import (
     ClearanceStatus,
@@ -447,12 +449,12 @@ def declaration_copy(*, trader: Trader, declaration: Declaration) -> Declaration
             actor=trader.user,
             kind=StatusEvent.Kind.COPIED,
             to_status=ClearanceStatus.DRAFT,
-            message=_("copy of %(source)s") % {"source": source},
+            message=history.text(gettext_noop("copy of %(source)s"), source=source),
         )
         StatusEvent.objects.create(
             declaration=declaration,
             actor=trader.user,
             kind=StatusEvent.Kind.COPIED,
-            message=_("copied as draft #%(pk)s") % {"pk": draft.pk},
+            message=history.text(gettext_noop("copied as draft #%(pk)s"), pk=draft.pk),
         )
     return draft

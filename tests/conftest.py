@@ -191,6 +191,16 @@ def _cache_in_process() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Each test ends in the default language: a request with ``Accept-Language`` leaves
+    its language active in the thread (LocaleMiddleware does not reset it)."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_throttles() -> Iterator[None]:
     """Each test starts with empty API rate-limit counters."""
     from django.core.cache import cache

@@ -11,7 +11,9 @@ from django.db.models import Count
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from declarations import history
 from declarations.models import Declaration, StatusEvent
 from declarations.notifications.models import NotificationCode
 from declarations.notifications.services import notification_record
@@ -133,19 +135,24 @@ def inspection_create(
         appointment=appointment,
         ordered_by=actor,
     )
-    label = inspection.get_kind_display()
+    line: history.Text = history.label(InspectionKind(kind).label)
     if appointment is not None:
-        label = _("%(check)s at %(place)s, %(start)s") % {
-            "check": label,
-            "place": appointment.place,
-            "start": timezone.localtime(appointment.starts_at).strftime("%Y-%m-%d %H:%M"),
-        }
-    message = label + (_(" with a sample for a laboratory") if sample else "")
+        line = history.text(
+            gettext_noop("%(check)s at %(place)s, %(start)s"),
+            check=line,
+            place=appointment.place,
+            start=timezone.localtime(appointment.starts_at).strftime("%Y-%m-%d %H:%M"),
+        )
+    parts = [line]
+    if sample:
+        parts.append(history.text(gettext_noop(" with a sample for a laboratory")))
+    if reason:
+        parts.append(": " + reason)
     event = task_event(
         task,
         StatusEvent.Kind.INSPECTION_ORDERED,
         actor=actor,
-        message=f"{message}: {reason}" if reason else message,
+        message=history.joined("", parts),
     )
     if appointment is not None:
         # The trader must present the goods: they are told of the appointment.
@@ -226,19 +233,16 @@ def inspection_record_result(
         if note.strip():
             inspection.note = "\n".join(filter(None, [inspection.note, note.strip()]))
         inspection.save()
-        parts = [inspection.get_kind_display()]
+        parts = [history.label(InspectionKind(inspection.kind).label)]
         if result:
-            parts.append(inspection.get_result_display().lower())
+            parts.append(history.label(InspectionResult(result).label, lower=True))
         if laboratory_result:
-            lab = inspection.get_laboratory_result_display().lower()
-            parts.append(_("laboratory: %(result)s") % {"result": lab})
-        task_event(
-            task,
-            StatusEvent.Kind.INSPECTION_RESULT,
-            actor=user,
-            message=", ".join(str(p) for p in parts)
-            + (f": {note.strip()}" if note.strip() else ""),
-        )
+            lab = history.label(LaboratoryResult(laboratory_result).label, lower=True)
+            parts.append(history.text(gettext_noop("laboratory: %(result)s"), result=lab))
+        line = history.joined(", ", parts)
+        if note.strip():
+            line = history.joined(": ", [line, note.strip()])
+        task_event(task, StatusEvent.Kind.INSPECTION_RESULT, actor=user, message=line)
         clearance_merge(declaration, actor=user, agency=task.agency.name)
     return inspection
 

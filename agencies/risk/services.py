@@ -25,7 +25,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_noop
 
+from declarations import history
 from declarations.models import Declaration, StatusEvent
 
 from ..clearance import clearance_merge, item_clearances, review_status
@@ -286,8 +288,12 @@ def lane_override(
             task,
             StatusEvent.Kind.LANE_CHANGED,
             actor=user,
-            message=_("%(old)s -> %(new)s: %(reason)s")
-            % {"old": RiskLane(old).label, "new": RiskLane(lane).label, "reason": reason},
+            message=history.text(
+                gettext_noop("%(old)s -> %(new)s: %(reason)s"),
+                old=RiskLane(old).label,
+                new=RiskLane(lane).label,
+                reason=reason,
+            ),
         )
         if lane == RiskLane.GREEN:
             refused = {c.item_id for c in item_clearances(declaration) if c.refused_by}

@@ -14,8 +14,10 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from datamodel.diff import document_changes
+from declarations import history
 from declarations.amendments import (
     amendment_check,
     goods_items_update,
@@ -141,8 +143,11 @@ def _amend_locked(user, declaration, tasks, checked) -> AmendmentResult:
         declaration=declaration,
         actor=user,
         kind=StatusEvent.Kind.AMENDED,
-        message=_("version %(n)s: %(count)s change(s)")
-        % {"n": version.number, "count": len(changes)},
+        message=history.text(
+            gettext_noop("version %(n)s: %(count)s change(s)"),
+            n=version.number,
+            count=len(changes),
+        ),
     )
     routed = _tasks_rerouted(declaration, tasks, plan, facts, changed, header_changed, result, now)
     _reasons_rewrite(declaration, plan, facts, routed)
@@ -188,7 +193,9 @@ def _tasks_rerouted(
     }
     agencies = {task.agency for task in tasks} | {a for a, seqs in reviewing.items() if seqs}
     item_of = {f.item.sequence: f.item for f in facts}
-    closing = _("no longer concerned after amendment %(n)s") % {"n": result.version.number}
+    closing = history.text(
+        gettext_noop("no longer concerned after amendment %(n)s"), n=result.version.number
+    )
     out: dict[int, ReviewTask] = {}
     for agency in sorted(agencies, key=lambda a: a.name):
         wanted = next((seqs for a, seqs in reviewing.items() if a.pk == agency.pk), set())
@@ -241,12 +248,16 @@ def _tasks_rerouted(
     return out
 
 
-def _task_close(task: ReviewTask, reason: str, now) -> None:
+def _task_close(task: ReviewTask, reason: history.Text, now) -> None:
     """Close a task whatever it had decided: its agency has no item any more (a closed
     task's outcomes do not count in the merge, ``item_clearances``). Its items are
     unlinked, so a later amendment that concerns the agency again reopens it."""
     ReviewTask.objects.filter(pk=task.pk).exclude(status=ReviewStatus.CLOSED).update(
-        status=ReviewStatus.CLOSED, reason=reason, decided_at=now, due_at=None, time_left=None
+        status=ReviewStatus.CLOSED,
+        reason=history.render(reason),
+        decided_at=now,
+        due_at=None,
+        time_left=None,
     )
     task.status = ReviewStatus.CLOSED
     task.items.clear()

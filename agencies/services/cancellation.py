@@ -7,7 +7,9 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from declarations import history
 from declarations.models import CANCELLABLE_STATUSES, ClearanceStatus, Declaration, RoutingOutbox
 from declarations.selectors import access_declaration
 from declarations.services import declaration_set_status
@@ -48,9 +50,11 @@ def declaration_cancel(*, user: AbstractBaseUser, declaration_id: int, reason: s
             .filter(declaration=declaration, status__in=OPEN_REVIEW_STATUSES)
             .order_by("pk")
         )
-        closing = _("declaration cancelled by the trader: %(reason)s") % {"reason": reason}
+        closing = history.text(
+            gettext_noop("declaration cancelled by the trader: %(reason)s"), reason=reason
+        )
         for task in tasks:
-            review_close(task, closing[:2000], actor=user)
+            review_close(task, closing, actor=user)
         RoutingOutbox.objects.filter(declaration=declaration, done_at=None).update(
             done_at=timezone.now()
         )

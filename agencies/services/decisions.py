@@ -10,7 +10,9 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from declarations import history
 from declarations.documents.models import SupportingDocument
 from declarations.models import Declaration, StatusEvent
 from declarations.notifications.models import Audience, NotificationCode
@@ -240,18 +242,19 @@ def _record_outcomes(
     )
 
 
-def outcomes_summary(decided: Sequence[ItemDecision]) -> str:
-    """The outcomes as one history line: "item 1: released with conditions (...); ..."."""
-    labels = dict(ItemOutcomeKind.choices)
+def outcomes_summary(decided: Sequence[ItemDecision]) -> history.Text:
+    """The outcomes as one history line (``declarations.history``, read in the reader's
+    language): "item 1: released with conditions (...); ..."."""
     parts = []
     for decision in decided:
-        text = _("item %(sequence)s: %(outcome)s") % {
-            "sequence": decision.sequence,
-            "outcome": str(labels[decision.outcome]).lower(),
-        }
+        text = history.text(
+            gettext_noop("item %(sequence)s: %(outcome)s"),
+            sequence=decision.sequence,
+            outcome=history.label(ItemOutcomeKind(decision.outcome).label, lower=True),
+        )
         detail = decision.condition.strip() or decision.reason.strip()
-        parts.append(f"{text} ({detail})" if detail else text)
-    return "; ".join(parts)
+        parts.append(history.joined("", [text, f" ({detail})"]) if detail else text)
+    return history.joined("; ", parts)
 
 
 def review_respond(
