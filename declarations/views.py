@@ -22,10 +22,11 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from datamodel.issues import Severity
 from datamodel.xmlio import declaration_to_xml
+from singlewindow.http import post_only
 
 from . import idempotency, selectors, services
 from .documents.uploads import DocumentForm
@@ -95,7 +96,7 @@ def _render_list(request: HttpRequest, upload: XmlUploadForm, *, status: int = 2
 
 @csrf_exempt
 @trader_required
-@require_POST
+@post_only("declaration_list", with_pk=False)
 def declaration_upload(request: HttpRequest) -> HttpResponse:
     """Lodge a WCO DEC-DMS 2 declaration uploaded as an XML file.
 
@@ -296,7 +297,7 @@ def declaration_live(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @trader_required
-@require_POST
+@post_only("declaration_detail")
 def declaration_copy(request: HttpRequest, pk: int) -> HttpResponse:
     """Copy the declaration as a new draft and open it in the form."""
     source = selectors.access_declaration(request.user, pk)

@@ -6,9 +6,9 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from declarations.views import PAGE_SIZE
+from singlewindow.http import post_only
 
 from .. import selectors, services
 from ..forms import QueueFilterForm
@@ -70,7 +70,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 @officer_required
-@require_POST
+@post_only("agencies:queue", with_pk=False)
 def review_next(request: HttpRequest) -> HttpResponse:
     """Claim the oldest unclaimed pending task of the agency and open it."""
     task = services.review_next(user=request.user)

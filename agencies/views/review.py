@@ -12,10 +12,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
 from declarations.forms.display import header_rows
 from declarations.models import OPEN_STATUSES
+from singlewindow.http import post_only
 
 from .. import selectors, services
 from ..forms import (
@@ -141,7 +141,7 @@ def _action(request: HttpRequest, pk: int, action: Any, done: str) -> HttpRespon
 
 
 @officer_required
-@require_POST
+@post_only("agencies:review")
 def review_claim(request: HttpRequest, pk: int) -> HttpResponse:
     return _action(
         request,
@@ -152,7 +152,7 @@ def review_claim(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @officer_required
-@require_POST
+@post_only("agencies:review")
 def review_release(request: HttpRequest, pk: int) -> HttpResponse:
     return _action(
         request,
@@ -163,7 +163,7 @@ def review_release(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @officer_required
-@require_POST
+@post_only("agencies:review")
 def review_assign(request: HttpRequest, pk: int) -> HttpResponse:
     return _action(
         request,
@@ -176,7 +176,7 @@ def review_assign(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @officer_required
-@require_POST
+@post_only("agencies:review")
 def review_inspect(request: HttpRequest, pk: int) -> HttpResponse:
     form = InspectionOrderForm(request.POST)
     if not form.is_valid():
@@ -196,7 +196,7 @@ def review_inspect(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @officer_required
-@require_POST
+@post_only("agencies:queue", with_pk=False)
 def inspection_result(request: HttpRequest, pk: int) -> HttpResponse:
     inspection = access_inspection(request.user, pk)
     form = InspectionResultForm(request.POST)
@@ -217,7 +217,7 @@ def inspection_result(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @officer_required
-@require_POST
+@post_only("agencies:review")
 def review_lane(request: HttpRequest, pk: int) -> HttpResponse:
     """Move the task to another risk lane (``agencies.risk.services.lane_override``)."""
     selectors.access_review(request.user, pk)

@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_protect
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from declarations.documents.services import DocumentInvalid, document_attach
 from declarations.documents.uploads import DocumentForm, use_document_upload_handler
@@ -24,6 +24,7 @@ from declarations.views import (
     render_declaration_form,
     trader_required,
 )
+from singlewindow.http import post_only
 
 from .. import services
 
@@ -92,7 +93,7 @@ respond_view.csrf_exempt = True  # type: ignore[attr-defined]
 
 
 @login_required
-@require_POST
+@post_only("declaration_detail")
 def cancel(request: HttpRequest, pk: int) -> HttpResponse:
     """The trader cancels the declaration with a reason (``declaration_cancel``); a refusal
     (no reason, already cleared) is said on the declaration page."""

@@ -6,10 +6,11 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_protect
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from declarations.selectors import access_declaration
 from declarations.views import declaration_page_context
+from singlewindow.http import post_only
 
 from .selectors import access_document
 from .services import DocumentFacts, DocumentInvalid, document_attach
@@ -28,7 +29,7 @@ def facts_from(form: DocumentForm) -> DocumentFacts:
 
 
 @login_required
-@require_POST
+@post_only("declaration_detail")
 def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
     """The trader attaches a file to the declaration ``pk`` (``document_attach``); refused
     input is shown on the declaration page at its fields (422)."""

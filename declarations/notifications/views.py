@@ -10,7 +10,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
+
+from singlewindow.http import post_only
 
 from ..models import Declaration
 from .selectors import notifications_for, unread_count
@@ -90,7 +92,7 @@ def notification_unread(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only("notification_list", with_pk=False)
 def notification_read_all(request: HttpRequest) -> HttpResponse:
     """Mark every notification of the user read."""
     _require_recipient(request)

@@ -53,9 +53,9 @@ def test_an_english_officers_decision_reads_in_french_for_a_french_trader(
 
     api = APIClient()
     api.force_authenticate(trader_a.user)
-    lines = api.get(
-        f"/api/v1/declarations/{declaration.pk}/", HTTP_ACCEPT_LANGUAGE="fr"
-    ).json()["history"]
+    lines = api.get(f"/api/v1/declarations/{declaration.pk}/", HTTP_ACCEPT_LANGUAGE="fr").json()[
+        "history"
+    ]
     decided = [line for line in lines if line["kind"] == "agency_decision"]
     assert decided and decided[0]["message"].startswith("article 1\u00a0: ")
 
