@@ -397,6 +397,9 @@ class RoutingReason(models.Model):
     item went to (empty when disclaimed). ``rule_label`` keeps the rule's wording at routing
     time; ``document_status`` says how the rule's document requirement stood
     (``agencies.routing.conditions.DocumentStatus``), ``document_code`` which code did it.
+    ``rate_missing``: the currencies that had no customs exchange rate in force on
+    ``rate_date``, so the rule's value threshold could not be compared and the item was
+    sent for review (``agencies.services.routing.rule_matches``).
     """
 
     declaration = models.ForeignKey(
@@ -416,6 +419,8 @@ class RoutingReason(models.Model):
     )
     document_status = models.CharField(_("document"), max_length=20, blank=True)
     document_code = models.CharField(_("document code"), max_length=4, blank=True)
+    rate_missing = models.CharField(_("no exchange rate for"), max_length=20, blank=True)
+    rate_date = models.DateField(_("exchange rate date"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("routing reason")

@@ -21,6 +21,7 @@ import os
 import re
 from collections.abc import Iterator
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -37,6 +38,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from agencies.inspections.services import inspection_order
 from agencies.models import Agency, Officer, RoutingRule, RoutingRuleChange
+from agencies.rates.models import ExchangeRate, ExchangeRateChange
 from agencies.risk.models import RiskProfile, RiskProfileChange
 from declarations.brokers.models import BrokerAuthorisation
 from declarations.documents.services import DocumentFacts, document_attach
@@ -178,6 +180,18 @@ EXPECTED: dict[str, str] = {
     'admin/risk/laneassignment/<path:object_id>/delete/': '302 302 302 302 302 302 302 403 403 403 403',
     'admin/risk/laneassignment/<path:object_id>/change/': '302 302 302 302 302 302 302 200 200 403 200',
     'admin/risk/laneassignment/<path:object_id>/': '302 302 302 302 302 302 302 302 302 302 302',
+    'admin/rates/exchangerate/': '302 302 302 302 302 302 302 200 200 403 200',
+    'admin/rates/exchangerate/add/': '302 302 302 302 302 302 302 200 403 403 403',
+    'admin/rates/exchangerate/<path:object_id>/history/': '302 302 302 302 302 302 302 200 200 403 200',
+    'admin/rates/exchangerate/<path:object_id>/delete/': '302 302 302 302 302 302 302 200 403 403 403',
+    'admin/rates/exchangerate/<path:object_id>/change/': '302 302 302 302 302 302 302 200 200 403 200',
+    'admin/rates/exchangerate/<path:object_id>/': '302 302 302 302 302 302 302 302 302 302 302',
+    'admin/rates/exchangeratechange/': '302 302 302 302 302 302 302 200 200 403 200',
+    'admin/rates/exchangeratechange/add/': '302 302 302 302 302 302 302 403 403 403 403',
+    'admin/rates/exchangeratechange/<path:object_id>/history/': '302 302 302 302 302 302 302 200 200 403 200',
+    'admin/rates/exchangeratechange/<path:object_id>/delete/': '302 302 302 302 302 302 302 403 403 403 403',
+    'admin/rates/exchangeratechange/<path:object_id>/change/': '302 302 302 302 302 302 302 200 200 403 200',
+    'admin/rates/exchangeratechange/<path:object_id>/': '302 302 302 302 302 302 302 302 302 302 302',
     'admin/axes/accessattempt/': '302 302 302 302 302 302 302 403 403 200 200',
     'admin/axes/accessattempt/add/': '302 302 302 302 302 302 302 403 403 403 403',
     'admin/axes/accessattempt/<path:object_id>/history/': '302 302 302 302 302 302 302 403 403 200 200',
@@ -227,7 +241,7 @@ EXPECTED: dict[str, str] = {
     'admin/otp_static/staticdevice/<path:object_id>/delete/': '302 302 302 302 302 302 302 403 403 200 403',
     'admin/otp_static/staticdevice/<path:object_id>/change/': '302 302 302 302 302 302 302 403 403 200 200',
     'admin/otp_static/staticdevice/<path:object_id>/': '302 302 302 302 302 302 302 302 302 302 302',
-    'admin/^(?P<app_label>auth|declarations|agencies|inspections|brokers|risk|axes|accounts|otp_totp|otp_static)/$': '302 302 302 302 302 302 302 200 200 200 200',
+    'admin/^(?P<app_label>auth|declarations|agencies|inspections|brokers|risk|rates|axes|accounts|otp_totp|otp_static)/$': '302 302 302 302 302 302 302 200 200 200 200',
     'admin/(?P<url>.*)$': '302 302 302 302 302 302 302 404 404 404 404',
     'accounts/login/': '200 200 200 200 200 200 200 200 200 200 200',
     'accounts/logout/': '405 405 405 405 405 405 405 405 405 405 405',
@@ -391,6 +405,14 @@ def world(
     # After the routing, so the declaration keeps its default (yellow) lanes.
     profile = RiskProfile.objects.create(agency=agencies["customs"], name="Trusted", lane="green")
     RiskProfileChange.objects.create(profile=profile, profile_label="Trusted", action="created")
+    rate = ExchangeRate.objects.create(
+        currency="USD",
+        rate=Decimal("1.5"),
+        valid_from=date(2026, 12, 1),
+        valid_to=date(2026, 12, 31),
+        source="test figure",
+    )
+    ExchangeRateChange.objects.create(exchange_rate=rate, rate_label=str(rate), action="created")
     roles.roles_sync()
     review = review_of(declaration, agencies["customs"])
     inspection = inspection_order(user=officer_customs.user, review_id=review.pk, kind="physical")

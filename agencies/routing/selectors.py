@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from declarations.models import Declaration
 
 from ..models import RoutingReason, RoutingRequirement
+from ..rates.conversion import missing_rate_text
 from .conditions import DocumentStatus
 
 
@@ -44,6 +45,10 @@ def reason_text(reason: RoutingReason) -> str:
         text += "; " + _("document %(code)s given") % {"code": reason.document_code}
     elif reason.document_status == DocumentStatus.EXEMPTED:
         text += "; " + _("exemption %(code)s declared") % {"code": reason.document_code}
+    if reason.rate_missing:
+        text += "; " + _("%(missing)s: sent for review rather than skipped") % {
+            "missing": missing_rate_text(reason.rate_missing, reason.rate_date)
+        }
     return text
 
 

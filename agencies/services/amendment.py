@@ -33,7 +33,7 @@ from ..events import task_event
 from ..models import Agency, ItemOutcome, ReviewStatus, ReviewTask, RoutingReason
 from ..routing.conditions import declaration_item_facts
 from .base import ReviewConflict
-from .routing import RoutingPlan, reviewed_items, routing_plan, rules_in_force
+from .routing import RoutingPlan, reviewed_items, routing_plan, routing_reason, rules_in_force
 
 
 @dataclass
@@ -259,17 +259,7 @@ def _reasons_rewrite(
     """Why each item goes to each agency, for the new version (as ``declaration_route``)."""
     RoutingReason.objects.filter(declaration=declaration).delete()
     RoutingReason.objects.bulk_create(
-        RoutingReason(
-            declaration=declaration,
-            item=facts[index].item,
-            agency=agency,
-            task=tasks.get(agency.pk) if match.reviews else None,
-            rule=match.rule,
-            rule_label=str(match.rule)[:300] if match.rule else "",
-            requirement=match.requirement,
-            document_status=match.document_status,
-            document_code=match.document_code,
-        )
+        routing_reason(declaration, facts[index], agency, tasks.get(agency.pk), match)
         for agency, matches in plan.items()
         for index, found in sorted(matches.items())
         for match in found
