@@ -430,3 +430,46 @@ class RoutingReason(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item} -> {self.agency}: {self.rule_label or self.requirement}"
+
+
+class ItemCallIn(models.Model):
+    """An agency calls in a goods item the trader disclaimed to it (US ACE PGA disclaim;
+    UK CDS ``Y`` document codes): the agency was informed, and reviews the item after all.
+
+    ``exemption_code``: the code the item was disclaimed with; ``task``: the agency's
+    review task the item was added to (opened or reused); ``reason``: why, as the trader
+    reads it; ``event``: the history line. Unique per item and agency: two officers
+    calling in the same item at once make one call-in (``agencies.services.callin``).
+    A call-in stands for the life of the declaration: a trader's amendment does not send
+    the item away from the agency again.
+    """
+
+    declaration = models.ForeignKey(Declaration, on_delete=models.CASCADE, related_name="call_ins")
+    item = models.ForeignKey(GoodsItem, on_delete=models.CASCADE, related_name="call_ins")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="call_ins")
+    task = models.ForeignKey(ReviewTask, on_delete=models.CASCADE, related_name="call_ins")
+    exemption_code = models.CharField(_("exemption code"), max_length=4, blank=True)
+    reason = models.TextField(_("reason"))
+    called_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("called in by"),
+    )
+    called_at = models.DateTimeField(_("called in at"), auto_now_add=True)
+    event = models.ForeignKey(
+        StatusEvent, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("call-in of a disclaimed item")
+        verbose_name_plural = _("call-ins of disclaimed items")
+        ordering = ["called_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "agency"], name="one_call_in_per_item_agency")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item} called in by {self.agency}"

@@ -30,7 +30,7 @@ from declarations.selectors import access_declaration, trader_of
 
 from ..clearance import clearance_merge
 from ..events import task_event
-from ..models import Agency, ItemOutcome, ReviewStatus, ReviewTask, RoutingReason
+from ..models import Agency, ItemCallIn, ItemOutcome, ReviewStatus, ReviewTask, RoutingReason
 from ..routing.conditions import declaration_item_facts
 from .base import ReviewConflict
 from .routing import RoutingPlan, reviewed_items, routing_plan, routing_reason, rules_in_force
@@ -186,12 +186,20 @@ def _tasks_rerouted(
         agency: {facts[i].item.sequence for i in reviewed_items(matches)}
         for agency, matches in plan.items()
     }
+    # An item an agency called in stays with it: the trader's amendment does not undo the
+    # agency's decision to review it (items removed by the amendment lost their call-in).
+    called: dict[int, set[int]] = {}
+    for agency_id, sequence in ItemCallIn.objects.filter(declaration=declaration).values_list(
+        "agency_id", "item__sequence"
+    ):
+        called.setdefault(agency_id, set()).add(sequence)
     agencies = {task.agency for task in tasks} | {a for a, seqs in reviewing.items() if seqs}
     item_of = {f.item.sequence: f.item for f in facts}
     closing = _("no longer concerned after amendment %(n)s") % {"n": result.version.number}
     out: dict[int, ReviewTask] = {}
     for agency in sorted(agencies, key=lambda a: a.name):
         wanted = next((seqs for a, seqs in reviewing.items() if a.pk == agency.pk), set())
+        wanted = wanted | called.get(agency.pk, set())
         task = by_agency.get(agency.pk)
         if task is None:
             task = ReviewTask.objects.create(
