@@ -13,6 +13,9 @@ and the first row of each admin model. Officer X is customs, officer Y the medic
 supervisor X a customs officer with ``is_supervisor`` (its extra right, reassigning, is a POST);
 the broker one that company A authorised, which has lodged nothing for A yet.
 
+Officer Y's agency was disclaimed a goods item of another declaration of company A (the
+``disclaimed/<pk>`` URLs), which customs reviews anyway.
+
 To add rows for new URLs: ``ACCESS_MATRIX_PRINT=1 pytest tests/test_access_matrix.py -s``
 prints what each role gets today; check every value before copying it into the table.
 """
@@ -47,6 +50,7 @@ from singlewindow.accounts import roles
 from singlewindow.accounts.models import AccessEvent, AccessEventKind
 from singlewindow.accounts.services import token_create
 from tests.conftest import COFFEE, MakeDeclaration, review_of
+from tests.disclaimed import lodge_disclaimed, medicines_may_be_required
 from tests.factories import VALID_DOCUMENT, CompanyFactory, TraderFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -279,6 +283,9 @@ EXPECTED: dict[str, str] = {
     'api/v1/reviews/<int:pk>/inspections/': '401 403 403 403 405 405 405 403 403 403 403',
     'api/v1/reviews/<int:pk>/lane/': '401 403 403 403 405 405 405 403 403 403 403',
     'api/v1/inspections/<int:pk>/result/': '401 403 403 403 405 405 405 403 403 403 403',
+    'api/v1/disclaimed/': '401 403 403 403 200 200 200 403 403 403 403',
+    'api/v1/disclaimed/<int:pk>/': '401 403 403 403 404 200 404 403 403 403 403',
+    'api/v1/disclaimed/<int:pk>/call-in/': '401 403 403 403 405 405 405 403 403 403 403',
     'api/v1/requirements/': '400 400 400 400 400 400 400 400 400 400 400',
     'api/v1/hs/': '400 400 400 400 400 400 400 400 400 400 400',
     'api/v1/routing-rules/': '401 403 403 403 200 200 200 403 403 403 403',
@@ -291,6 +298,8 @@ EXPECTED: dict[str, str] = {
     'agency/': '302 403 403 403 200 200 200 403 403 403 403',
     'agency/next/': '302 403 403 403 405 405 405 403 403 403 403',
     'agency/decided/': '302 403 403 403 200 200 200 403 403 403 403',
+    'agency/disclaimed/': '302 403 403 403 200 200 200 403 403 403 403',
+    'agency/disclaimed/<int:pk>/': '302 403 403 403 404 200 404 403 403 403 403',
     'agency/reviews/<int:pk>/': '302 403 403 403 200 404 200 403 403 403 403',
     'agency/reviews/<int:pk>/claim/': '302 403 403 403 405 405 405 403 403 403 403',
     'agency/reviews/<int:pk>/release/': '302 403 403 403 405 405 405 403 403 403 403',
@@ -344,6 +353,7 @@ class World:
         self.token_pk = token_pk
         self.inspection_pk = inspection_pk
         self.document_pk = 0
+        self.disclaimed_pk = 0
 
     def path(self, pattern: str) -> str:
         """A concrete path for ``pattern``."""
@@ -368,6 +378,8 @@ class World:
             pk = self.inspection_pk
         elif pattern.startswith(("documents/<int:pk>", "api/v1/documents/<int:pk>")):
             pk = self.document_pk
+        elif "disclaimed/<int:pk>" in pattern:
+            pk = self.disclaimed_pk
         path = pattern.replace("<int:pk>", str(pk))
         parameter = re.search(r"<(?:path:object_id|id)>", path)
         if parameter:
@@ -425,6 +437,10 @@ def world(
         upload=SimpleUploadedFile("invoice.pdf", b"%PDF-1.7\n%%EOF\n"),
         facts=DocumentFacts(type_code="N935", reference="INV-1"),
     ).pk
+    # A goods item of company A disclaimed to the medicines agency (officer Y's), which
+    # customs (officer X's) reviews anyway.
+    medicines_may_be_required(agencies["medicines"])
+    world.disclaimed_pk = lodge_disclaimed(trader_a).items.get(sequence=2).pk
     BrokerAuthorisation.objects.create(
         client=trader_a.company,
         broker=trader_b.company,

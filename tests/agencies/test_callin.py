@@ -14,7 +14,6 @@ from agencies.models import (
     ItemCallIn,
     Officer,
     ReviewStatus,
-    RoutingRequirement,
     RoutingRule,
 )
 from agencies.risk.models import LaneOverride, RiskLane, RiskProfile
@@ -25,58 +24,31 @@ from agencies.services import (
     ItemDecision,
     ReviewConflict,
     declaration_amend,
-    declaration_route,
     review_decide,
 )
 from agencies.services.callin import disclaimed_call_in
 from declarations.models import ClearanceStatus, Declaration, StatusEvent, Trader
 from declarations.notifications.models import NotificationCode, NotificationEvent
-from declarations.services import declaration_submit
 from tests.conftest import review_of
-from tests.factories import valid_document
+from tests.disclaimed import REASON, REFERENCE, lodge_disclaimed, medicines_may_be_required
 
 pytestmark = pytest.mark.django_db
 
 ITEMS = ("Declaration", "GoodsShipment", "GovernmentAgencyGoodsItem")
-REFERENCE = "Food supplement, not a medicinal product"
-REASON = "Paracetamol in the description: we check the product's classification."
-
-
-def disclaiming_document(extra_medicament: bool = False) -> dict:
-    """VALID_DOCUMENT with item 2 (paracetamol) disclaiming the medicines rule by Y929;
-    with ``extra_medicament`` a third item, the same goods without the exemption code."""
-    document = valid_document()
-    items = document["Declaration"]["GoodsShipment"]["GovernmentAgencyGoodsItem"]
-    items[1]["AdditionalDocument"] = [{"CategoryCode": "Y", "TypeCode": "929", "ID": REFERENCE}]
-    if extra_medicament:
-        third = copy.deepcopy(items[1])
-        third["SequenceNumeric"] = "3"
-        del third["AdditionalDocument"]
-        items.append(third)
-        document["Declaration"]["GoodsItemQuantity"] = {"value": "3"}
-        document["Declaration"]["InvoiceAmount"]["value"] = "25000"
-    return document
 
 
 @pytest.fixture
-def medicines_may_be_required(agency_medicines: Agency) -> RoutingRule:
-    """The medicines chapter rule may be required, disclaimed by Y929."""
-    RoutingRule.objects.filter(agency=agency_medicines).update(
-        requirement=RoutingRequirement.MAY_BE_REQUIRED, exemption_codes="Y929"
-    )
-    return RoutingRule.objects.get(agency=agency_medicines)
+def medicines_rule(agency_medicines: Agency) -> RoutingRule:
+    return medicines_may_be_required(agency_medicines)
 
 
 def lodged(trader: Trader, **kwargs: bool) -> Declaration:
-    declaration = declaration_submit(trader=trader, document=disclaiming_document(**kwargs))
-    declaration_route(declaration.pk)  # on commit, which a test transaction never reaches
-    declaration.refresh_from_db()
-    return declaration
+    return lodge_disclaimed(trader, **kwargs)
 
 
 @pytest.fixture
 def disclaimed(
-    agencies: dict[str, Agency], medicines_may_be_required: RoutingRule, trader_a: Trader
+    agencies: dict[str, Agency], medicines_rule: RoutingRule, trader_a: Trader
 ) -> Declaration:
     """Coffee and paracetamol; the paracetamol (item 2) disclaimed to medicines."""
     declaration = lodged(trader_a)
@@ -304,7 +276,7 @@ def test_an_item_refused_by_another_agency_is_not_called_in(
 
 def test_call_in_reuses_and_reopens_the_agency_task_keeping_its_other_outcomes(
     agencies: dict[str, Agency],
-    medicines_may_be_required: RoutingRule,
+    medicines_rule: RoutingRule,
     trader_a: Trader,
     officer_medicines: Officer,
 ) -> None:
@@ -335,7 +307,7 @@ def test_call_in_reuses_and_reopens_the_agency_task_keeping_its_other_outcomes(
 
 def test_a_task_the_green_lane_released_goes_to_yellow_when_an_item_is_called_in(
     agencies: dict[str, Agency],
-    medicines_may_be_required: RoutingRule,
+    medicines_rule: RoutingRule,
     trader_a: Trader,
     officer_medicines: Officer,
     settings,

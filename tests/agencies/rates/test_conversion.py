@@ -92,7 +92,11 @@ def test_the_same_currency_needs_no_rate_and_no_query(django_assert_num_queries)
         ({"currency": "gbp"}, "currency", "national currency"),
         ({"rate": Decimal("0")}, "rate", "above zero"),
         ({"valid_to": date(2026, 11, 30)}, "valid_to", "cannot end before"),
-        ({"valid_from": date(2026, 12, 31), "valid_to": date(2027, 1, 31)}, "valid_from", "in force"),
+        (
+            {"valid_from": date(2026, 12, 31), "valid_to": date(2027, 1, 31)},
+            "valid_from",
+            "in force",
+        ),
     ],
 )
 def test_a_rate_that_could_not_be_used_is_refused_at_its_field(

@@ -105,7 +105,6 @@ def test_blank_profile_matches_every_item() -> None:
             _facts(currency="USD"),
             False,
         ),
-
         # No net mass: no value per kg.
         (
             {"value_per_kg_below": Decimal("6"), "value_currency": "EUR"},
