@@ -175,7 +175,9 @@ def _task_for(
         "reason": reason,
     }
     if task is None:
-        task = ReviewTask.objects.create(declaration=declaration, agency=agency, due_at=due)
+        task = ReviewTask.objects.create(
+            declaration=declaration, agency=agency, due_at=due, reason=called
+        )
         task.items.add(item)
         LaneAssignment.objects.create(
             task=task,
