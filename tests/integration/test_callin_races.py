@@ -48,8 +48,10 @@ def test_two_officers_calling_in_the_same_item_make_one_call_in(
         declaration = disclaimed_declaration(trader_a)
         item = declaration.items.get(sequence=2)
         results = race(
-            lambda: disclaimed_call_in(user=officer_medicines.user, item_id=item.pk, reason="A"),
-            lambda: disclaimed_call_in(user=second.user, item_id=item.pk, reason="B"),
+            lambda pk=item.pk: disclaimed_call_in(
+                user=officer_medicines.user, item_id=pk, reason="A"
+            ),
+            lambda pk=item.pk: disclaimed_call_in(user=second.user, item_id=pk, reason="B"),
         )
         won = [result for result, error in results if error is None]
         lost = [error for _result, error in results if error is not None]
@@ -78,10 +80,12 @@ def test_a_call_in_racing_the_release_of_the_item_never_reopens_a_released_item(
         item = declaration.items.get(sequence=2)
         customs = review_of(declaration, agencies["customs"])
         (_c, call_error), (_d, decide_error) = race(
-            lambda: disclaimed_call_in(user=officer_medicines.user, item_id=item.pk, reason="A"),
-            lambda: review_decide(
+            lambda pk=item.pk: disclaimed_call_in(
+                user=officer_medicines.user, item_id=pk, reason="A"
+            ),
+            lambda pk=customs.pk: review_decide(
                 user=officer_customs.user,
-                review_id=customs.pk,
+                review_id=pk,
                 decision="decide",
                 items=[ItemDecision(1, "released"), ItemDecision(2, "released")],
             ),
