@@ -17,7 +17,15 @@ from django.utils.translation import gettext_lazy
 
 from singlewindow.readonly_admin import ReadOnlyAdmin, ReadOnlyInline
 
-from .models import Agency, ItemOutcome, Officer, ReviewTask, RoutingRule, RoutingRuleChange
+from .models import (
+    Agency,
+    ItemCallIn,
+    ItemOutcome,
+    Officer,
+    ReviewTask,
+    RoutingRule,
+    RoutingRuleChange,
+)
 from .routing.history import (
     routing_rule_delete,
     routing_rule_save,
@@ -73,6 +81,13 @@ def changes_text(change: RoutingRuleChange) -> str:
 class ItemOutcomeInline(ReadOnlyInline):
     model = ItemOutcome
     fields = ["item", "outcome", "condition", "reason", "decided_by", "decided_at"]
+
+
+class ItemCallInInline(ReadOnlyInline):
+    """Disclaimed goods items the agency called in to this task."""
+
+    model = ItemCallIn
+    fields = ["item", "exemption_code", "reason", "called_by", "called_at"]
 
 
 @admin.register(Agency)
@@ -261,4 +276,4 @@ class ReviewTaskAdmin(ReadOnlyAdmin):
         "decided_at",
         "decided_by",
     ]
-    inlines = [ItemOutcomeInline]
+    inlines = [ItemOutcomeInline, ItemCallInInline]

@@ -5,7 +5,8 @@ demo shows what the portal does, not rows typed in. Used by ``seed_demo``; idemp
 
 import copy
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -15,10 +16,13 @@ from declarations.models import Company, Declaration, Trader
 from declarations.services import declaration_submit
 
 from .inspections.services import inspection_order
-from .models import Agency, ReviewTask
+from .models import Agency, ReviewTask, RoutingRequirement, RoutingRule
+from .rates.history import exchange_rate_save
+from .rates.models import ExchangeRate
 from .risk.history import risk_profile_recorded
 from .risk.models import RiskProfile
 from .services import ItemDecision, declaration_route, review_decide
+from .services.callin import disclaimed_call_in
 
 Officers = dict[str, AbstractBaseUser]  # agency code -> its demo officer
 
@@ -159,12 +163,81 @@ def seed_risk_profiles(agencies: dict[str, Agency], trusted: Company) -> list[Ri
     return profiles
 
 
+# A may-be-required rule the trader can disclaim: string instruments may be made of
+# protected wood (CITES: document C400, the CITES certificate); Y900 declares that the goods
+# are not CITES species (UK CDS / EU TARIC document codes, code list ``document-codes``).
+DEMO_CITES_RULE = {
+    "hs_prefix": "9202",
+    "document_code": "C400",
+    "exemption_codes": "Y900",
+    "requirement": RoutingRequirement.MAY_BE_REQUIRED,
+    "description": "CITES: string instruments (protected wood species)",
+}
+CALL_IN_REASON = (
+    "Brazilian origin: we check the wood species of the fingerboards against the CITES list."
+)
+
+
+def seed_cites_rule(agencies: dict[str, Agency]) -> RoutingRule:
+    """The plant and animal health agency's CITES rule on string instruments."""
+    rule, _created = RoutingRule.objects.update_or_create(
+        agency=agencies["plant-animal-health"],
+        hs_prefix=DEMO_CITES_RULE["hs_prefix"],
+        origin_country="",
+        declaration_type="",
+        defaults={**DEMO_CITES_RULE, "active": True},
+    )
+    return rule
+
+
+# Demo only: an invented figure, labelled as such wherever the rate is shown (its source).
+# The product holds no exchange rate of its own; administrators type the published ones.
+DEMO_RATE_SOURCE = "DEMO ONLY: an invented figure for the demo, not a published customs rate"
+
+
+def seed_exchange_rates(today: date | None = None) -> list[ExchangeRate]:
+    """A demo EUR rate for the current month (created once per month, in its history)."""
+    today = today or timezone.localdate()
+    first = today.replace(day=1)
+    following = (first + timedelta(days=32)).replace(day=1)
+    rate = ExchangeRate.objects.filter(currency="EUR", valid_from=first).first()
+    if rate is None:
+        rate = ExchangeRate(
+            currency="EUR",
+            rate=Decimal("1.25"),
+            valid_from=first,
+            valid_to=following - timedelta(days=1),
+            source=DEMO_RATE_SOURCE,
+        )
+        rate.full_clean()
+        exchange_rate_save(rate, actor=None, before=None)
+    return [rate]
+
+
+def _left_to_the_officers(declaration: Declaration) -> None:
+    # Nothing yet: the agencies' officers have it in their queues (and, disclaimed,
+    # among the plant and animal health agency's disclaimed items).
+    return None
+
+
+def _call_in(officers: Officers) -> Callable[[Declaration], None]:
+    def act(declaration: Declaration) -> None:
+        disclaimed_call_in(
+            user=officers["plant-animal-health"],
+            item_id=declaration.items.get(sequence=1).pk,
+            reason=CALL_IN_REASON,
+        )
+
+    return act
+
+
 def review_scenarios(
     officers: Officers, documents: dict[str, Any]
 ) -> list[tuple[str, list[dict[str, Any]], Callable[[Declaration], None]]]:
     """(LRN, goods items, what the agencies do) for each demo state; ``documents`` holds
     the goods items by name (``coffee``, ``medicaments``, ``laptops``,
-    ``colombian_coffee``: green at every agency, cleared with no person)."""
+    ``colombian_coffee``: green at every agency, cleared with no person; ``guitars``:
+    disclaimed to plant and animal health by Y900, once left alone, once called in)."""
     coffee, meds, laptops = documents["coffee"], documents["medicaments"], documents["laptops"]
     return [
         ("DEMO-2026-000010", [coffee], _release_all(officers, "customs", "plant-animal-health")),
@@ -175,6 +248,8 @@ def review_scenarios(
         ("DEMO-2026-000015", [coffee], _joint_inspection(officers)),
         ("DEMO-2026-000016", [laptops], _overdue),
         ("DEMO-2026-000017", [documents["colombian_coffee"]], _green_lane),
+        ("DEMO-2026-000018", [documents["guitars"]], _left_to_the_officers),
+        ("DEMO-2026-000019", [documents["guitars"]], _call_in(officers)),
     ]
 
 

@@ -152,3 +152,53 @@ class QueueFilterForm(PortalForm):
     def __init__(self, *args: Any, status_choices: list[tuple[str, Any]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", _("Open queue (pending)")), *status_choices]
+
+
+class DisclaimedFilterForm(PortalForm):
+    """The filters of the disclaimed items (GET), like the queue's;
+    ``agencies.routing.disclaimed.disclaimed_filtered`` applies them."""
+
+    state = forms.ChoiceField(
+        label=_("Show"),
+        required=False,
+        choices=[
+            ("", _("Open to a call-in")),
+            ("called_in", _("Called in")),
+            ("all", _("All disclaimed items")),
+        ],
+    )
+    code = forms.RegexField(
+        label=_("Exemption code"),
+        regex=r"\A[A-Za-z0-9]{4}\Z",
+        required=False,
+        max_length=4,
+        error_messages={"invalid": _("Four characters (DE 2/3), e.g. Y900.")},
+        widget=forms.TextInput(attrs={"size": 5, "autocomplete": "off"}),
+    )
+    origin = forms.RegexField(
+        label=_("Origin"),
+        regex=r"\A[A-Za-z]{2}\Z",
+        required=False,
+        max_length=2,
+        error_messages={"invalid": _("Two letters (ISO 3166-1), e.g. BR.")},
+        widget=forms.TextInput(attrs={"size": 3, "autocomplete": "off"}),
+    )
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=100,
+        help_text=_("LRN, MRN, trader name or EORI, or the start of an HS code."),
+    )
+
+
+class CallInForm(PortalForm):
+    """An officer calls in a disclaimed goods item: the reason is required (the service
+    says so at the field) and the trader reads it."""
+
+    reason = forms.CharField(
+        label=_("Reason for the call-in"),
+        help_text=_("Required. The trader reads it with the declaration."),
+        required=False,
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

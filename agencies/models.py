@@ -397,6 +397,9 @@ class RoutingReason(models.Model):
     item went to (empty when disclaimed). ``rule_label`` keeps the rule's wording at routing
     time; ``document_status`` says how the rule's document requirement stood
     (``agencies.routing.conditions.DocumentStatus``), ``document_code`` which code did it.
+    ``rate_missing``: the currencies that had no customs exchange rate in force on
+    ``rate_date``, so the rule's value threshold could not be compared and the item was
+    sent for review (``agencies.services.routing.rule_matches``).
     """
 
     declaration = models.ForeignKey(
@@ -416,6 +419,8 @@ class RoutingReason(models.Model):
     )
     document_status = models.CharField(_("document"), max_length=20, blank=True)
     document_code = models.CharField(_("document code"), max_length=4, blank=True)
+    rate_missing = models.CharField(_("no exchange rate for"), max_length=20, blank=True)
+    rate_date = models.DateField(_("exchange rate date"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("routing reason")
@@ -425,3 +430,46 @@ class RoutingReason(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item} -> {self.agency}: {self.rule_label or self.requirement}"
+
+
+class ItemCallIn(models.Model):
+    """An agency calls in a goods item the trader disclaimed to it (US ACE PGA disclaim;
+    UK CDS ``Y`` document codes): the agency was informed, and reviews the item after all.
+
+    ``exemption_code``: the code the item was disclaimed with; ``task``: the agency's
+    review task the item was added to (opened or reused); ``reason``: why, as the trader
+    reads it; ``event``: the history line. Unique per item and agency: two officers
+    calling in the same item at once make one call-in (``agencies.services.callin``).
+    A call-in stands for the life of the declaration: a trader's amendment does not send
+    the item away from the agency again.
+    """
+
+    declaration = models.ForeignKey(Declaration, on_delete=models.CASCADE, related_name="call_ins")
+    item = models.ForeignKey(GoodsItem, on_delete=models.CASCADE, related_name="call_ins")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="call_ins")
+    task = models.ForeignKey(ReviewTask, on_delete=models.CASCADE, related_name="call_ins")
+    exemption_code = models.CharField(_("exemption code"), max_length=4, blank=True)
+    reason = models.TextField(_("reason"))
+    called_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("called in by"),
+    )
+    called_at = models.DateTimeField(_("called in at"), auto_now_add=True)
+    event = models.ForeignKey(
+        StatusEvent, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("call-in of a disclaimed item")
+        verbose_name_plural = _("call-ins of disclaimed items")
+        ordering = ["called_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "agency"], name="one_call_in_per_item_agency")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item} called in by {self.agency}"

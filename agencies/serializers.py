@@ -346,6 +346,15 @@ class RoutingReasonSerializer(serializers.Serializer):
     document_status = serializers.CharField(help_text="'' | present | exempted | missing")
     document_code = serializers.CharField()
     text = serializers.CharField(help_text="The reason in words, in the request's language.")
+    rate_missing = serializers.CharField(
+        help_text="Currencies without a customs exchange rate on rate_date: the value "
+        "threshold could not be compared and the item was sent for review ('' otherwise)."
+    )
+    rate_date = serializers.DateField(allow_null=True)
+    called_in_at = serializers.DateTimeField(
+        allow_null=True, help_text="A disclaimed item the agency called in: when (else null)."
+    )
+    called_in_reason = serializers.CharField(help_text="Why the agency called it in.")
 
 
 def routing_reasons_data(declaration: Declaration, agency_id: int | None = None) -> list:

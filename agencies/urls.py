@@ -2,13 +2,15 @@
 
 from django.urls import path
 
-from .views import queue, review, trader
+from .views import disclaimed, queue, review, trader
 
 app_name = "agencies"
 urlpatterns = [
     path("", queue.queue, name="queue"),
     path("next/", queue.review_next, name="next"),
     path("decided/", queue.decided, name="decided"),
+    path("disclaimed/", disclaimed.disclaimed_list, name="disclaimed"),
+    path("disclaimed/<int:pk>/", disclaimed.disclaimed_detail, name="disclaimed_item"),
     path("reviews/<int:pk>/", review.review_detail, name="review"),
     path("reviews/<int:pk>/claim/", review.review_claim, name="claim"),
     path("reviews/<int:pk>/release/", review.review_release, name="release"),

@@ -240,3 +240,31 @@ def shipment_controls(document: object) -> ShipmentControls:
         destination_country=destination if len(destination) == 2 else "",
         items=items,
     )
+
+
+def _document_references(node: Any) -> dict[str, str]:
+    references: dict[str, str] = {}
+    for document in _list(_at(node, "AdditionalDocument")):
+        code = (_text(_at(document, "CategoryCode")) + _text(_at(document, "TypeCode"))).upper()
+        if code and code not in references:
+            references[code] = _text(_at(document, "ID"))
+    return references
+
+
+def document_references(document: object) -> dict[int, dict[str, str]]:
+    """The reference the trader gave with each document code (DE 2/3: AdditionalDocument
+    CategoryCode + TypeCode -> ID, WCO D005; e.g. the statement given with a ``Y`` code)
+    of each goods item, by item sequence (as ``goods_item_rows``): the item's own
+    documents, then the header's (which cover every item). ``""`` when no ID was given;
+    the first document of a code wins. Never raises."""
+    declaration = _declaration(document)
+    header = _document_references(declaration)
+    shipment = _at(declaration, "GoodsShipment")
+    result: dict[int, dict[str, str]] = {}
+    for position, item in enumerate(_list(_at(shipment, "GovernmentAgencyGoodsItem")), start=1):
+        if not isinstance(item, dict):
+            continue
+        sequence = _text(item.get("SequenceNumeric"))
+        number = int(sequence) if sequence.isascii() and sequence.isdigit() else position
+        result[number] = {**header, **_document_references(item)}
+    return result

@@ -207,6 +207,7 @@ class StatusEvent(models.Model):
         COPIED = "copied", _("Copied as a new draft")
         AMENDED = "amended", _("Amended by the trader")
         LANE_CHANGED = "lane_changed", _("Risk lane changed")
+        ITEM_CALLED_IN = "item_called_in", _("Disclaimed item called in")
 
     declaration = models.ForeignKey(Declaration, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(auto_now_add=True, db_index=True)

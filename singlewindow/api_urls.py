@@ -9,6 +9,7 @@ schema is at ``/api/schema/`` and its Swagger UI at ``/api/docs/`` (see ``single
 from django.urls import path, re_path
 
 from agencies.api import amendments as amendments_api
+from agencies.api import disclaimed as disclaimed_api
 from agencies.api import inspections as inspections_api
 from agencies.api import reviews as reviews_api
 from agencies.api import risk as risk_api
@@ -109,6 +110,17 @@ urlpatterns = [
         "inspections/<int:pk>/result/",
         inspections_api.InspectionResultView.as_view(),
         name="inspection-result",
+    ),
+    path("disclaimed/", disclaimed_api.DisclaimedCollectionView.as_view(), name="disclaimed-list"),
+    path(
+        "disclaimed/<int:pk>/",
+        disclaimed_api.DisclaimedDetailView.as_view(),
+        name="disclaimed-detail",
+    ),
+    path(
+        "disclaimed/<int:pk>/call-in/",
+        disclaimed_api.DisclaimedCallInView.as_view(),
+        name="disclaimed-call-in",
     ),
     path("requirements/", routing_api.RequirementsView.as_view(), name="requirements"),
     path("hs/", routing_api.HsSearchView.as_view(), name="hs-search"),

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "declarations.documents",
     "declarations.brokers",
     "agencies.risk",
+    "agencies.rates",
 ]
 
 MIDDLEWARE = [
@@ -269,6 +270,9 @@ PORTAL_POLL_SECONDS = int(os.environ.get("PORTAL_POLL_SECONDS", "15"))
 
 # Country code used in MRNs issued by this single window (ISO 3166-1 alpha-2).
 SINGLE_WINDOW_COUNTRY = os.environ.get("SINGLE_WINDOW_COUNTRY", "GB")
+# The national currency (ISO 4217): customs exchange rates (agencies.rates) are quoted
+# against it, as the customs administration publishes them (currency units per 1 unit).
+NATIONAL_CURRENCY = os.environ.get("NATIONAL_CURRENCY", "GBP").strip().upper()
 
 LOGGING = {
     "version": 1,

@@ -13,6 +13,9 @@ and the first row of each admin model. Officer X is customs, officer Y the medic
 supervisor X a customs officer with ``is_supervisor`` (its extra right, reassigning, is a POST);
 the broker one that company A authorised, which has lodged nothing for A yet.
 
+Officer Y's agency was disclaimed a goods item of another declaration of company A (the
+``disclaimed/<pk>`` URLs), which customs reviews anyway.
+
 To add rows for new URLs: ``ACCESS_MATRIX_PRINT=1 pytest tests/test_access_matrix.py -s``
 prints what each role gets today; check every value before copying it into the table.
 """
@@ -21,6 +24,7 @@ import os
 import re
 from collections.abc import Iterator
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -37,6 +41,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from agencies.inspections.services import inspection_order
 from agencies.models import Agency, Officer, RoutingRule, RoutingRuleChange
+from agencies.rates.models import ExchangeRate, ExchangeRateChange
 from agencies.risk.models import RiskProfile, RiskProfileChange
 from declarations.brokers.models import BrokerAuthorisation
 from declarations.documents.services import DocumentFacts, document_attach
@@ -45,6 +50,7 @@ from singlewindow.accounts import roles
 from singlewindow.accounts.models import AccessEvent, AccessEventKind
 from singlewindow.accounts.services import token_create
 from tests.conftest import COFFEE, MakeDeclaration, review_of
+from tests.disclaimed import lodge_disclaimed, medicines_may_be_required
 from tests.factories import VALID_DOCUMENT, CompanyFactory, TraderFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -178,6 +184,18 @@ EXPECTED: dict[str, str] = {
     'admin/risk/laneassignment/<path:object_id>/delete/': '302 302 302 302 302 302 302 403 403 403 403',
     'admin/risk/laneassignment/<path:object_id>/change/': '302 302 302 302 302 302 302 200 200 403 200',
     'admin/risk/laneassignment/<path:object_id>/': '302 302 302 302 302 302 302 302 302 302 302',
+    'admin/rates/exchangerate/': '302 302 302 302 302 302 302 200 200 403 200',
+    'admin/rates/exchangerate/add/': '302 302 302 302 302 302 302 200 403 403 403',
+    'admin/rates/exchangerate/<path:object_id>/history/': '302 302 302 302 302 302 302 200 200 403 200',
+    'admin/rates/exchangerate/<path:object_id>/delete/': '302 302 302 302 302 302 302 200 403 403 403',
+    'admin/rates/exchangerate/<path:object_id>/change/': '302 302 302 302 302 302 302 200 200 403 200',
+    'admin/rates/exchangerate/<path:object_id>/': '302 302 302 302 302 302 302 302 302 302 302',
+    'admin/rates/exchangeratechange/': '302 302 302 302 302 302 302 200 200 403 200',
+    'admin/rates/exchangeratechange/add/': '302 302 302 302 302 302 302 403 403 403 403',
+    'admin/rates/exchangeratechange/<path:object_id>/history/': '302 302 302 302 302 302 302 200 200 403 200',
+    'admin/rates/exchangeratechange/<path:object_id>/delete/': '302 302 302 302 302 302 302 403 403 403 403',
+    'admin/rates/exchangeratechange/<path:object_id>/change/': '302 302 302 302 302 302 302 200 200 403 200',
+    'admin/rates/exchangeratechange/<path:object_id>/': '302 302 302 302 302 302 302 302 302 302 302',
     'admin/axes/accessattempt/': '302 302 302 302 302 302 302 403 403 200 200',
     'admin/axes/accessattempt/add/': '302 302 302 302 302 302 302 403 403 403 403',
     'admin/axes/accessattempt/<path:object_id>/history/': '302 302 302 302 302 302 302 403 403 200 200',
@@ -227,7 +245,7 @@ EXPECTED: dict[str, str] = {
     'admin/otp_static/staticdevice/<path:object_id>/delete/': '302 302 302 302 302 302 302 403 403 200 403',
     'admin/otp_static/staticdevice/<path:object_id>/change/': '302 302 302 302 302 302 302 403 403 200 200',
     'admin/otp_static/staticdevice/<path:object_id>/': '302 302 302 302 302 302 302 302 302 302 302',
-    'admin/^(?P<app_label>auth|declarations|agencies|inspections|brokers|risk|axes|accounts|otp_totp|otp_static)/$': '302 302 302 302 302 302 302 200 200 200 200',
+    'admin/^(?P<app_label>auth|declarations|agencies|inspections|brokers|risk|rates|axes|accounts|otp_totp|otp_static)/$': '302 302 302 302 302 302 302 200 200 200 200',
     'admin/(?P<url>.*)$': '302 302 302 302 302 302 302 404 404 404 404',
     'accounts/login/': '200 200 200 200 200 200 200 200 200 200 200',
     'accounts/logout/': '405 405 405 405 405 405 405 405 405 405 405',
@@ -265,6 +283,9 @@ EXPECTED: dict[str, str] = {
     'api/v1/reviews/<int:pk>/inspections/': '401 403 403 403 405 405 405 403 403 403 403',
     'api/v1/reviews/<int:pk>/lane/': '401 403 403 403 405 405 405 403 403 403 403',
     'api/v1/inspections/<int:pk>/result/': '401 403 403 403 405 405 405 403 403 403 403',
+    'api/v1/disclaimed/': '401 403 403 403 200 200 200 403 403 403 403',
+    'api/v1/disclaimed/<int:pk>/': '401 403 403 403 404 200 404 403 403 403 403',
+    'api/v1/disclaimed/<int:pk>/call-in/': '401 403 403 403 405 405 405 403 403 403 403',
     'api/v1/requirements/': '400 400 400 400 400 400 400 400 400 400 400',
     'api/v1/hs/': '400 400 400 400 400 400 400 400 400 400 400',
     'api/v1/routing-rules/': '401 403 403 403 200 200 200 403 403 403 403',
@@ -277,6 +298,8 @@ EXPECTED: dict[str, str] = {
     'agency/': '302 403 403 403 200 200 200 403 403 403 403',
     'agency/next/': '302 403 403 403 302 302 302 403 403 403 403',
     'agency/decided/': '302 403 403 403 200 200 200 403 403 403 403',
+    'agency/disclaimed/': '302 403 403 403 200 200 200 403 403 403 403',
+    'agency/disclaimed/<int:pk>/': '302 403 403 403 404 200 404 403 403 403 403',
     'agency/reviews/<int:pk>/': '302 403 403 403 200 404 200 403 403 403 403',
     'agency/reviews/<int:pk>/claim/': '302 403 403 403 302 302 302 403 403 403 403',
     'agency/reviews/<int:pk>/release/': '302 403 403 403 302 302 302 403 403 403 403',
@@ -330,6 +353,7 @@ class World:
         self.token_pk = token_pk
         self.inspection_pk = inspection_pk
         self.document_pk = 0
+        self.disclaimed_pk = 0
 
     def path(self, pattern: str) -> str:
         """A concrete path for ``pattern``."""
@@ -354,6 +378,8 @@ class World:
             pk = self.inspection_pk
         elif pattern.startswith(("documents/<int:pk>", "api/v1/documents/<int:pk>")):
             pk = self.document_pk
+        elif "disclaimed/<int:pk>" in pattern:
+            pk = self.disclaimed_pk
         path = pattern.replace("<int:pk>", str(pk))
         parameter = re.search(r"<(?:path:object_id|id)>", path)
         if parameter:
@@ -391,6 +417,14 @@ def world(
     # After the routing, so the declaration keeps its default (yellow) lanes.
     profile = RiskProfile.objects.create(agency=agencies["customs"], name="Trusted", lane="green")
     RiskProfileChange.objects.create(profile=profile, profile_label="Trusted", action="created")
+    rate = ExchangeRate.objects.create(
+        currency="USD",
+        rate=Decimal("1.5"),
+        valid_from=date(2026, 12, 1),
+        valid_to=date(2026, 12, 31),
+        source="test figure",
+    )
+    ExchangeRateChange.objects.create(exchange_rate=rate, rate_label=str(rate), action="created")
     roles.roles_sync()
     review = review_of(declaration, agencies["customs"])
     inspection = inspection_order(user=officer_customs.user, review_id=review.pk, kind="physical")
@@ -403,6 +437,10 @@ def world(
         upload=SimpleUploadedFile("invoice.pdf", b"%PDF-1.7\n%%EOF\n"),
         facts=DocumentFacts(type_code="N935", reference="INV-1"),
     ).pk
+    # A goods item of company A disclaimed to the medicines agency (officer Y's), which
+    # customs (officer X's) reviews anyway.
+    medicines_may_be_required(agencies["medicines"])
+    world.disclaimed_pk = lodge_disclaimed(trader_a).items.get(sequence=2).pk
     BrokerAuthorisation.objects.create(
         client=trader_a.company,
         broker=trader_b.company,

@@ -94,6 +94,11 @@ class AgencyRequirementSerializer(serializers.Serializer):
     rules = serializers.ListField(child=serializers.CharField())
     documents = DocumentNeedSerializer(many=True)
     exemption_codes = serializers.ListField(child=serializers.CharField())
+    notes = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Why a rule matched without its value threshold being compared: no "
+        "customs exchange rate for the currency on the day (routing errs toward review).",
+    )
     text = serializers.SerializerMethodField()
 
     def get_text(self, need: Any) -> str:

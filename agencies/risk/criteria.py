@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from datamodel.codelists import iso_currencies, load_code_list
 from datamodel.rules.context import is_country
 
+from ..rates.conversion import RateTable
 from ..routing.conditions import HS_PREFIX, HS_SUBHEADING_DIGITS, PROCEDURE, ItemFacts, hs_codes_on
 from .models import LANE_ORDER, RiskLane, RiskProfile
 
@@ -93,35 +94,68 @@ def value_per_kg(facts: ItemFacts) -> Decimal | None:
     return facts.customs_value / mass
 
 
-def profile_matches(
-    profile: RiskProfile, facts: ItemFacts, company_id: int | None, on: date, traders: set[int]
-) -> bool:
+@dataclass(frozen=True, slots=True)
+class ProfileMatch:
+    """Whether a profile holds for a goods item; ``rate_missing``: the currencies with no
+    customs exchange rate on the day, so its value per kg could not be compared (the
+    profile then does not hold, and the item gets no lane below yellow:
+    ``agencies.risk.services.lane_choose``)."""
+
+    holds: bool
+    rate_missing: str = ""
+
+
+def profile_match(
+    profile: RiskProfile,
+    facts: ItemFacts,
+    company_id: int | None,
+    on: date,
+    traders: set[int],
+    rates: RateTable | None = None,
+) -> ProfileMatch:
     """Whether ``profile`` (in force on ``on``) holds for one goods item of a declaration
     lodged by ``company_id``; ``traders``: the profile's company ids (read once).
 
-    The value per kg holds only in the profile's currency: no exchange rate is held here,
-    so an item in another currency neither gets a green lane nor a red one from it (it
-    keeps the default, a documentary check by an officer)."""
+    The value per kg is converted into the profile's currency at the customs exchange
+    rate in force on ``on`` (``rates``; the one conversion routing thresholds use,
+    ``agencies.rates.conversion``). Without a rate the criterion cannot hold, and the
+    match says which currency lacked one."""
     if not profile.in_force_on(on):
-        return False
+        return ProfileMatch(False)
     if profile.hs_prefix and not facts.hs_code.startswith(profile.hs_prefix):
-        return False
+        return ProfileMatch(False)
     if profile.origin_country and profile.origin_country != facts.origin_country.upper():
-        return False
+        return ProfileMatch(False)
     code = profile.procedure_code
     if code and facts.procedure_code[: len(code)] != code:
-        return False
+        return ProfileMatch(False)
     if traders and company_id not in traders:
-        return False
+        return ProfileMatch(False)
     if profile.value_per_kg_below is not None or profile.value_per_kg_above is not None:
         per_kg = value_per_kg(facts)
-        if per_kg is None or facts.currency.upper() != profile.value_currency:
-            return False
+        if per_kg is None:
+            return ProfileMatch(False)
+        converted = (rates or RateTable(on)).convert(per_kg, facts.currency, profile.value_currency)
+        if converted.amount is None:
+            return ProfileMatch(False, converted.missing)
+        per_kg = converted.amount
         if profile.value_per_kg_below is not None and not per_kg < profile.value_per_kg_below:
-            return False
+            return ProfileMatch(False)
         if profile.value_per_kg_above is not None and not per_kg > profile.value_per_kg_above:
-            return False
-    return True
+            return ProfileMatch(False)
+    return ProfileMatch(True)
+
+
+def profile_matches(
+    profile: RiskProfile,
+    facts: ItemFacts,
+    company_id: int | None,
+    on: date,
+    traders: set[int],
+    rates: RateTable | None = None,
+) -> bool:
+    """``profile_match(...).holds``."""
+    return profile_match(profile, facts, company_id, on, traders, rates).holds
 
 
 def most_severe(lanes: list[str]) -> str:

@@ -163,6 +163,8 @@ class LaneAssignment(models.Model):
     ``draw`` in [0, 1) from ``draw_key`` (``agencies.risk.draw``), ``rate`` the percentage
     that applied: ``draw * 100 < rate`` sent the task one lane up (``escalated``).
     ``lane``: the lane in force, changed by an officer's override (``LaneOverride``).
+    A task opened by an officer's call-in of a disclaimed item (``agencies.services.
+    callin``) is yellow with no draw: ``draw_key`` empty, ``draw`` and ``rate`` 0.
     Unique per task: a re-run of the routing assigns nothing twice.
     """
 

@@ -35,6 +35,7 @@ from ..events import task_event
 from ..inspections.models import InspectionKind
 from ..inspections.services import inspection_create
 from ..models import ItemOutcome, ItemOutcomeKind, ReviewStatus, ReviewTask
+from ..rates.conversion import RateTable, missing_rate_text
 from ..routing.conditions import ItemFacts
 from ..selectors import access_review
 from ..services.base import (
@@ -51,7 +52,7 @@ from .criteria import (
     lane_above,
     minimum_rate,
     most_severe,
-    profile_matches,
+    profile_match,
 )
 from .models import LaneAssignment, LaneOverride, RiskLane, RiskProfile
 
@@ -79,22 +80,34 @@ def lane_choose(
     reference: str,
     profiles: Sequence[tuple[RiskProfile, set[int]]],
     on: date,
+    rates: RateTable | None = None,
 ) -> LaneChoice:
     """The lane of an agency's task over its goods items ``facts``: each item takes the
     most severe lane of the agency's profiles it matches (none: ``DEFAULT_LANE``), the task
     the most severe over its items; then the draw (``draw(draw_key(reference, agency))``)
     sends it one lane up when ``draw * 100 < rate``, ``rate`` being the lane's minimum or
-    the highest random rate of the profiles that chose that lane."""
+    the highest random rate of the profiles that chose that lane.
+
+    An item whose value per kg a profile could not compare, no customs exchange rate
+    being in force for its currency on ``on`` (``rates``), gets no lane below yellow: the
+    system never releases on a criterion it could not evaluate (it errs toward review, as
+    routing does), and the reason names the currency and the day."""
+    rates = rates or RateTable(on)
     matched: dict[int, dict] = {}
     item_lanes: list[str] = []
     unmatched: list[int] = []
+    unrated: dict[str, list[int]] = {}  # currencies without a rate -> items
     for item_facts in facts:
         sequence = item_facts.item.sequence if item_facts.item is not None else 0
         lanes = []
+        missing = set()
         for profile, traders in profiles:
-            if profile.agency_id == agency_id and profile_matches(
-                profile, item_facts, company_id, on, traders
-            ):
+            if profile.agency_id != agency_id:
+                continue
+            found = profile_match(profile, item_facts, company_id, on, traders, rates)
+            if found.rate_missing:
+                missing.add(found.rate_missing)
+            if found.holds:
                 lanes.append(profile.lane)
                 entry = matched.setdefault(
                     profile.pk,
@@ -103,7 +116,12 @@ def lane_choose(
                 entry["items"].append(sequence)
         if not lanes:
             unmatched.append(sequence)
-        item_lanes.append(most_severe(lanes) if lanes else DEFAULT_LANE)
+        lane = most_severe(lanes) if lanes else DEFAULT_LANE
+        if missing:
+            lane = most_severe([lane, RiskLane.YELLOW])
+            for currencies in sorted(missing):
+                unrated.setdefault(currencies, []).append(sequence)
+        item_lanes.append(lane)
     assessed = most_severe(item_lanes) if item_lanes else DEFAULT_LANE
     rate = max(
         [minimum_rate(assessed)]
@@ -127,6 +145,15 @@ def lane_choose(
             _("no risk profile matched items %(items)s (default: documentary check)")
             % {"items": ", ".join(str(s) for s in unmatched)}
         )
+    if assessed == RiskLane.YELLOW:
+        parts.extend(
+            _("%(missing)s (items %(items)s): no lane below a documentary check")
+            % {
+                "missing": missing_rate_text(currencies, on),
+                "items": ", ".join(str(s) for s in sequences),
+            }
+            for currencies, sequences in sorted(unrated.items())
+        )
     reason = _("%(lane)s: %(why)s") % {"lane": RiskLane(assessed).label, "why": "; ".join(parts)}
     if lane != assessed:
         reason += " " + _("Sent up to %(lane)s at random (draw %(draw).4f < %(rate)s %%).") % {
@@ -147,6 +174,7 @@ def lanes_assign(
     by the caller, in its transaction); ``facts_of``: task id -> the facts of the items
     routed to it. The caller merges the clearance afterwards. Returns task id -> choice."""
     profiles = profiles_in_force((t.agency_id for t in tasks), on)
+    rates = RateTable(on)
     reference = declaration.mrn or f"declaration-{declaration.pk}"
     choices = {
         task.pk: lane_choose(
@@ -157,6 +185,7 @@ def lanes_assign(
             reference=reference,
             profiles=profiles,
             on=on,
+            rates=rates,
         )
         for task in tasks
     }

@@ -8,7 +8,7 @@ counted per agency (declarations and goods items added or removed), with example
 
 import copy
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -16,6 +16,7 @@ from django.utils import timezone
 from declarations.models import ClearanceStatus, Declaration, GoodsItem
 
 from ..models import Agency, RoutingRule
+from ..rates.conversion import RateTable
 from ..services.routing import reviewed_items, routing_plan, rules_in_force
 from .conditions import declaration_item_facts
 
@@ -70,12 +71,14 @@ def rule_preview(rule: RoutingRule, days: int = 30, now: datetime | None = None)
         .prefetch_related(Prefetch("items", queryset=GoodsItem.objects.order_by("sequence")))
     )
     count = 0
+    tables: dict[date, RateTable] = {}  # the exchange rates of each day, read once
     for declaration in declarations.iterator(chunk_size=500):
         count += 1
         facts = declaration_item_facts(declaration, list(declaration.items.all()))
         day = timezone.localdate(declaration.submitted_at)
-        before = _reviewed(routing_plan(facts, current, customs, on=day))
-        after = _reviewed(routing_plan(facts, proposed, customs, on=day))
+        rates = tables.setdefault(day, RateTable(day))
+        before = _reviewed(routing_plan(facts, current, customs, on=day, rates=rates))
+        after = _reviewed(routing_plan(facts, proposed, customs, on=day, rates=rates))
         for agency in set(before) | set(after):
             old, new = before.get(agency, set()), after.get(agency, set())
             if old == new:

@@ -9,9 +9,12 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
+from django.utils.translation import gettext as _
+
 from datamodel.codelists import CODELISTS_DIR
 
 from ..models import Agency, RoutingRequirement
+from ..rates.conversion import missing_rate_text
 from ..services.routing import RuleMatch, routing_plan, rules_in_force
 from .conditions import ItemFacts
 
@@ -37,13 +40,16 @@ class DocumentNeed:
 @dataclass(frozen=True, slots=True)
 class AgencyRequirement:
     """One agency concerned: ``requirement`` (the strongest of its matching rules:
-    customs, required, may_be_required, disclaimed), the rules' wording and the documents."""
+    customs, required, may_be_required, disclaimed), the rules' wording and the documents;
+    ``notes``: why a rule matched without its value threshold being compared (no customs
+    exchange rate for the currency on the day), as routing records it."""
 
     agency: Agency
     requirement: str
     rules: tuple[str, ...]
     documents: tuple[DocumentNeed, ...]
     exemption_codes: tuple[str, ...]
+    notes: tuple[str, ...] = ()
 
     @property
     def reviews(self) -> bool:
@@ -87,6 +93,12 @@ def _agency_requirement(agency: Agency, matches: list[RuleMatch]) -> AgencyRequi
         rules=tuple(str(m.rule) for m in matches if m.rule is not None),
         documents=tuple(documents[c] for c in sorted(documents)),
         exemption_codes=tuple(sorted(exemptions)),
+        notes=tuple(
+            _("%(missing)s: reviewed rather than skipped")
+            % {"missing": missing_rate_text(m.rate_missing, m.rate_date)}
+            for m in matches
+            if m.rate_missing
+        ),
     )
 
 

@@ -32,10 +32,10 @@ from declarations.selectors import access_declaration, trader_of
 
 from ..clearance import clearance_merge
 from ..events import task_event
-from ..models import Agency, ItemOutcome, ReviewStatus, ReviewTask, RoutingReason
+from ..models import Agency, ItemCallIn, ItemOutcome, ReviewStatus, ReviewTask, RoutingReason
 from ..routing.conditions import declaration_item_facts
 from .base import ReviewConflict
-from .routing import RoutingPlan, reviewed_items, routing_plan, rules_in_force
+from .routing import RoutingPlan, reviewed_items, routing_plan, routing_reason, rules_in_force
 
 
 @dataclass
@@ -191,6 +191,13 @@ def _tasks_rerouted(
         agency: {facts[i].item.sequence for i in reviewed_items(matches)}
         for agency, matches in plan.items()
     }
+    # An item an agency called in stays with it: the trader's amendment does not undo the
+    # agency's decision to review it (items removed by the amendment lost their call-in).
+    called: dict[int, set[int]] = {}
+    for agency_id, sequence in ItemCallIn.objects.filter(declaration=declaration).values_list(
+        "agency_id", "item__sequence"
+    ):
+        called.setdefault(agency_id, set()).add(sequence)
     agencies = {task.agency for task in tasks} | {a for a, seqs in reviewing.items() if seqs}
     item_of = {f.item.sequence: f.item for f in facts}
     closing = history.text(
@@ -199,6 +206,7 @@ def _tasks_rerouted(
     out: dict[int, ReviewTask] = {}
     for agency in sorted(agencies, key=lambda a: a.name):
         wanted = next((seqs for a, seqs in reviewing.items() if a.pk == agency.pk), set())
+        wanted = wanted | called.get(agency.pk, set())
         task = by_agency.get(agency.pk)
         if task is None:
             task = ReviewTask.objects.create(
@@ -270,17 +278,7 @@ def _reasons_rewrite(
     """Why each item goes to each agency, for the new version (as ``declaration_route``)."""
     RoutingReason.objects.filter(declaration=declaration).delete()
     RoutingReason.objects.bulk_create(
-        RoutingReason(
-            declaration=declaration,
-            item=facts[index].item,
-            agency=agency,
-            task=tasks.get(agency.pk) if match.reviews else None,
-            rule=match.rule,
-            rule_label=str(match.rule)[:300] if match.rule else "",
-            requirement=match.requirement,
-            document_status=match.document_status,
-            document_code=match.document_code,
-        )
+        routing_reason(declaration, facts[index], agency, tasks.get(agency.pk), match)
         for agency, matches in plan.items()
         for index, found in sorted(matches.items())
         for match in found

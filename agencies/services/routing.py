@@ -20,6 +20,7 @@ from declarations.notifications.services import notification_record
 
 from ..clearance import clearance_merge
 from ..models import Agency, ReviewTask, RoutingReason, RoutingRequirement, RoutingRule
+from ..rates.conversion import RateTable
 from ..risk.services import lanes_assign
 from ..routing.conditions import DocumentStatus, ItemFacts, declaration_item_facts
 
@@ -31,12 +32,16 @@ class RuleMatch:
     """Why an agency has a goods item: ``rule`` (``None``: customs, which has every item),
     ``requirement`` (``RoutingRequirement``: ``disclaimed`` when a may-be-required rule was
     disclaimed by an exemption code), ``document_status`` (``DocumentStatus``, ``""`` when
-    the rule names no document) and ``document_code`` (the code that satisfied it)."""
+    the rule names no document) and ``document_code`` (the code that satisfied it);
+    ``rate_missing``: the currencies with no exchange rate in force on ``rate_date``, so
+    the value threshold could not be compared and the rule matched to err toward review."""
 
     rule: RoutingRule | None
     requirement: str
     document_status: str = ""
     document_code: str = ""
+    rate_missing: str = ""
+    rate_date: date | None = None
 
     @property
     def reviews(self) -> bool:
@@ -47,16 +52,20 @@ class RuleMatch:
 RoutingPlan = dict[Agency, dict[int, list[RuleMatch]]]
 
 
-def _value_matches(rule: RoutingRule, facts: ItemFacts) -> bool:
+def _value_check(rule: RoutingRule, facts: ItemFacts, rates: RateTable) -> tuple[bool, str]:
+    """Whether the customs value is above the rule's amount, converted into the rule's
+    currency at the customs rate in force (``agencies.rates.conversion``), and the
+    currencies that had no rate. Without a rate the rule matches: a national system errs
+    toward review (the agency sees the item and can release it at once) rather than let
+    an item above the threshold pass unseen, and the reason says why."""
     if rule.value_above is None:
-        return True
+        return True, ""
     if facts.customs_value is None:
-        return False
-    if facts.currency and facts.currency != rule.value_currency:
-        # No exchange rate is held here: the agency sees the item rather than missing
-        # one above its threshold (it can release it at once).
-        return True
-    return facts.customs_value > rule.value_above
+        return False, ""
+    converted = rates.convert(facts.customs_value, facts.currency, rule.value_currency)
+    if converted.amount is None:
+        return True, converted.missing
+    return converted.amount > rule.value_above, ""
 
 
 def _country_matches(wanted: str, declared: str) -> bool:
@@ -68,16 +77,20 @@ def _procedure_matches(rule: RoutingRule, facts: ItemFacts) -> bool:
     return not code or facts.procedure_code[: len(code)] == code
 
 
-def rule_matches(rule: RoutingRule, facts: ItemFacts, on: date | None = None) -> RuleMatch | None:
+def rule_matches(
+    rule: RoutingRule, facts: ItemFacts, on: date | None = None, rates: RateTable | None = None
+) -> RuleMatch | None:
     """Whether ``rule`` applies to a goods item on day ``on`` (default today), and how.
 
     ``None`` unless the rule is in force (active, ``valid_from`` <= on <= ``valid_to``) and
     every filled condition holds: HS prefix (WCO 145), countries of origin / export /
     destination (WCO 063 / 062 / 014), declaration type (DE 1/1), procedure (DE 1/10: two
-    digits match any previous procedure), customs value above the amount (WCO 108; in
-    another currency it matches, no rate being held). The document condition (DE 2/3) never
-    stops a match; it sets ``document_status``, and an exemption code on the item turns a
-    ``may_be_required`` rule into ``disclaimed`` (US ACE PGA disclaim; UK CDS Y codes).
+    digits match any previous procedure), customs value above the amount (WCO 108),
+    converted at the customs exchange rates in force on ``on`` (``rates``, read when
+    needed; without a rate the rule matches and ``rate_missing`` says so). The document
+    condition (DE 2/3) never stops a match; it sets ``document_status``, and an exemption
+    code on the item turns a ``may_be_required`` rule into ``disclaimed`` (US ACE PGA
+    disclaim; UK CDS Y codes).
     """
     on = on or timezone.localdate()
     if not (
@@ -88,8 +101,10 @@ def rule_matches(rule: RoutingRule, facts: ItemFacts, on: date | None = None) ->
         and _country_matches(rule.destination_country, facts.destination_country)
         and rule.declaration_type in ("", facts.declaration_type)
         and _procedure_matches(rule, facts)
-        and _value_matches(rule, facts)
     ):
+        return None
+    value_holds, rate_missing = _value_check(rule, facts, rates or RateTable(on))
+    if not value_holds:
         return None
     exemptions = sorted(rule.exemption_code_set() & facts.document_codes)
     status, code = "", ""
@@ -102,7 +117,14 @@ def rule_matches(rule: RoutingRule, facts: ItemFacts, on: date | None = None) ->
     requirement = rule.requirement
     if requirement == RoutingRequirement.MAY_BE_REQUIRED and status == DocumentStatus.EXEMPTED:
         requirement = RoutingRequirement.DISCLAIMED
-    return RuleMatch(rule=rule, requirement=requirement, document_status=status, document_code=code)
+    return RuleMatch(
+        rule=rule,
+        requirement=requirement,
+        document_status=status,
+        document_code=code,
+        rate_missing=rate_missing,
+        rate_date=on if rate_missing else None,
+    )
 
 
 def routing_plan(
@@ -110,6 +132,7 @@ def routing_plan(
     rules: Iterable[RoutingRule],
     customs: Iterable[Agency],
     on: date | None = None,
+    rates: RateTable | None = None,
 ) -> RoutingPlan:
     """Which agencies have which goods items, and why: ``{agency: {item index: [match]}}``
     where the index is the item's position in ``facts``.
@@ -117,7 +140,11 @@ def routing_plan(
     Customs agencies have every item (WCO Single Window guidance: customs reviews all);
     every rule in force on ``on`` that matches an item gives its agency that item. An agency
     whose matches on an item are all ``disclaimed`` is only informed (``reviewed_items``).
+    One exchange rate table (``rates``, default the rates in force on ``on``, read at the
+    first value threshold in another currency) serves every rule and item.
     """
+    on = on or timezone.localdate()
+    rates = rates or RateTable(on)
     plan: RoutingPlan = {
         agency: {
             index: [RuleMatch(None, RoutingRequirement.CUSTOMS)] for index in range(len(facts))
@@ -126,7 +153,7 @@ def routing_plan(
     }
     for rule in rules:
         for index, item_facts in enumerate(facts):
-            match = rule_matches(rule, item_facts, on)
+            match = rule_matches(rule, item_facts, on, rates)
             if match is not None:
                 plan.setdefault(rule.agency, {}).setdefault(index, []).append(match)
     return plan
@@ -151,6 +178,30 @@ def _routing_failed(outbox: RoutingOutbox, error: str) -> None:
 def reviewed_items(matches: dict[int, list[RuleMatch]]) -> list[int]:
     """The item indexes an agency reviews: those with a match that is not disclaimed."""
     return sorted(index for index, found in matches.items() if any(m.reviews for m in found))
+
+
+def routing_reason(
+    declaration: Declaration,
+    facts: ItemFacts,
+    agency: Agency,
+    task: ReviewTask | None,
+    match: RuleMatch,
+) -> RoutingReason:
+    """The ``RoutingReason`` row of one match (unsaved): ``task`` only when the match
+    makes the agency review the item (a disclaimed item's reason has none)."""
+    return RoutingReason(
+        declaration=declaration,
+        item=facts.item,
+        agency=agency,
+        task=task if match.reviews else None,
+        rule=match.rule,
+        rule_label=str(match.rule)[:300] if match.rule else "",
+        requirement=match.requirement,
+        document_status=match.document_status,
+        document_code=match.document_code,
+        rate_missing=match.rate_missing,
+        rate_date=match.rate_date,
+    )
 
 
 def rules_in_force() -> list[RoutingRule]:
@@ -218,17 +269,7 @@ def declaration_route(declaration_id: int) -> list[ReviewTask]:
             for index in reviewing[task.agency]
         )
         RoutingReason.objects.bulk_create(
-            RoutingReason(
-                declaration=declaration,
-                item=facts[index].item,
-                agency=agency,
-                task=task_of.get(agency.pk) if match.reviews else None,
-                rule=match.rule,
-                rule_label=str(match.rule)[:300] if match.rule else "",
-                requirement=match.requirement,
-                document_status=match.document_status,
-                document_code=match.document_code,
-            )
+            routing_reason(declaration, facts[index], agency, task_of.get(agency.pk), match)
             for agency, matches in plan.items()
             if agency.pk not in existing
             for index, found in sorted(matches.items())

@@ -27,6 +27,7 @@ class NotificationCode(models.TextChoices):
     TRADER_ANSWERED = "trader.answered", _("Trader answered")
     TRADER_AMENDED = "trader.amended", _("Trader amended")
     REVIEW_ESCALATED = "review.escalated", _("Review escalated")
+    ITEM_CALLED_IN = "review.item_called_in", _("Disclaimed item called in")
 
 
 class Audience(models.TextChoices):

@@ -25,6 +25,8 @@ _TEXTS = {
     NotificationCode.TRADER_AMENDED: "The trader amended %(ref)s (version %(version)s).",
     NotificationCode.REVIEW_ESCALATED: "The review of %(ref)s by %(agency)s is overdue: "
     "%(message)s",
+    NotificationCode.ITEM_CALLED_IN: "%(agency)s called in goods item %(sequence)s of %(ref)s, "
+    "disclaimed with %(exemption_code)s: %(message)s",
 }
 
 
@@ -44,6 +46,10 @@ def _marked() -> None:
     _("The trader answered on %(ref)s: %(message)s")
     _("The trader amended %(ref)s (version %(version)s).")
     _("The review of %(ref)s by %(agency)s is overdue: %(message)s")
+    _(
+        "%(agency)s called in goods item %(sequence)s of %(ref)s, "
+        "disclaimed with %(exemption_code)s: %(message)s"
+    )
 
 
 class _Defaults(dict):

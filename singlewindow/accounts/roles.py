@@ -35,6 +35,9 @@ ROLES: dict[str, tuple[tuple[str, str, tuple[str, ...]], ...]] = {
         ("risk", "riskprofile", ("view", "add", "change", "delete")),
         ("risk", "riskprofilechange", ("view",)),
         ("risk", "laneassignment", ("view",)),
+        # Customs exchange rates, which value thresholds of rules and profiles convert by.
+        ("rates", "exchangerate", ("view", "add", "change", "delete")),
+        ("rates", "exchangeratechange", ("view",)),
         # The traders of a profile are picked from the companies (autocomplete).
         ("declarations", "company", ("view",)),
         ("agencies", "agency", ("view",)),
@@ -53,6 +56,8 @@ ROLES: dict[str, tuple[tuple[str, str, tuple[str, ...]], ...]] = {
         ("risk", "riskprofile", ("view",)),
         ("risk", "riskprofilechange", ("view",)),
         ("risk", "laneassignment", ("view",)),
+        ("rates", "exchangerate", ("view",)),
+        ("rates", "exchangeratechange", ("view",)),
         ("declarations", "declaration", ("view",)),
         ("declarations", "company", ("view",)),
         ("declarations", "routingoutbox", ("view",)),

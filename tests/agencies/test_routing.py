@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from agencies.models import Agency, RoutingReason, RoutingRequirement, RoutingRule
+from agencies.rates.conversion import RateTable
 from agencies.routing.conditions import DocumentStatus, ItemFacts, declaration_item_facts
 from agencies.services import declaration_route, routing_plan, rule_matches
 from agencies.services.routing import reviewed_items
@@ -27,6 +28,48 @@ COFFEE_BR = ItemFacts(
     document_codes=frozenset({"N935"}),
 )
 TODAY = date(2026, 3, 1)
+NO_RATES = RateTable(TODAY, rates={}, national="GBP")
+# Invented figures for the tests (units per 1 GBP), not published rates.
+RATES = RateTable(TODAY, rates={"EUR": Decimal("1.25"), "USD": Decimal("1.5")}, national="GBP")
+
+
+@pytest.mark.parametrize(
+    ("threshold", "currency", "matches"),
+    [
+        # 5000 EUR at 1.25 EUR per GBP is 4000 GBP, strictly above the amount only.
+        ("3999.99", "GBP", True),
+        ("4000", "GBP", False),
+        # ... and 6000 USD at 1.5 USD per GBP (through the national currency).
+        ("5999.99", "USD", True),
+        ("6000", "USD", False),
+        # The same currency needs no rate.
+        ("4999.99", "EUR", True),
+        ("5000", "EUR", False),
+    ],
+)
+def test_value_threshold_in_another_currency_is_compared_at_the_customs_rate(
+    threshold: str, currency: str, matches: bool
+) -> None:
+    # Given a rule "customs value above <threshold> <currency>" and coffee worth 5000 EUR
+    value_rule = rule(value_above=Decimal(threshold), value_currency=currency)
+
+    found = rule_matches(value_rule, COFFEE_BR, on=TODAY, rates=RATES)
+
+    assert (found is not None) is matches
+    if found is not None:
+        assert found.rate_missing == "" and found.rate_date is None
+
+
+def test_value_threshold_without_a_rate_matches_and_says_which_currency() -> None:
+    # Given a threshold in USD, coffee in EUR, and only a EUR rate in force
+    only_eur = RateTable(TODAY, rates={"EUR": Decimal("1.25")}, national="GBP")
+    high = rule(value_above=Decimal("1000000"), value_currency="USD")
+
+    found = rule_matches(high, COFFEE_BR, on=TODAY, rates=only_eur)
+
+    # Then the rule matches (errs toward review) and records the missing rate and day
+    assert found is not None and found.reviews
+    assert (found.rate_missing, found.rate_date) == ("USD", TODAY)
 
 
 def rule(**conditions: object) -> RoutingRule:
@@ -61,7 +104,8 @@ def rule(**conditions: object) -> RoutingRule:
         # Customs value strictly above the threshold, in the same currency.
         ({"value_above": Decimal("4999.99"), "value_currency": "EUR"}, True),
         ({"value_above": Decimal("5000"), "value_currency": "EUR"}, False),
-        # Another currency: no rate held, the agency sees it rather than miss it.
+        # Another currency and no exchange rate in force: the agency sees the item rather
+        # than miss one above its threshold (the conversions: test_value_threshold_*).
         ({"value_above": Decimal("1000000"), "value_currency": "USD"}, True),
         # Every filled-in condition must hold.
         ({"hs_prefix": "0901", "origin_country": "BR", "procedure_code": "40"}, True),
@@ -77,7 +121,7 @@ def rule(**conditions: object) -> RoutingRule:
 )
 def test_rule_matches_each_condition(conditions: dict[str, object], matches: bool) -> None:
     conditions = {"active": True, **conditions}
-    found = rule_matches(RoutingRule(**conditions), COFFEE_BR, on=TODAY)
+    found = rule_matches(RoutingRule(**conditions), COFFEE_BR, on=TODAY, rates=NO_RATES)
     assert (found is not None) is matches
 
 

@@ -11,8 +11,10 @@ from pytest_django.fixtures import Settings
 from agencies.inspections.models import InspectionAppointment
 from agencies.inspections.services import openings_saved
 from agencies.management.commands.seed_demo import DEFAULT_DEMO_PASSWORD
-from agencies.models import Agency, Officer, ReviewTask, RoutingRule
+from agencies.models import Agency, ItemCallIn, Officer, ReviewTask, RoutingRule
+from agencies.rates.models import ExchangeRate
 from agencies.risk.models import RiskProfile, RiskProfileChange
+from agencies.routing.disclaimed import disclaimed_filtered
 from declarations.models import ClearanceStatus, Declaration
 
 
@@ -31,6 +33,8 @@ def _snapshot() -> dict[str, int]:
         "declarations": Declaration.objects.count(),
         "reviews": ReviewTask.objects.count(),
         "risk_profiles": RiskProfile.objects.count(),
+        "call_ins": ItemCallIn.objects.count(),
+        "exchange_rates": ExchangeRate.objects.count(),
     }
 
 
@@ -54,7 +58,7 @@ def test_seed_demo_creates_the_demo_and_is_idempotent(settings: Settings) -> Non
         rules[code] += 1
     assert rules == {
         "customs": 0,
-        "plant-animal-health": 24,
+        "plant-animal-health": 25,  # and the CITES rule on string instruments
         "medicines": 1,
         "chemicals": 3,
         "standards": 2,
@@ -75,6 +79,8 @@ def test_seed_demo_creates_the_demo_and_is_idempotent(settings: Settings) -> Non
         "DEMO-2026-000015": ClearanceStatus.INSPECTION,
         "DEMO-2026-000016": ClearanceStatus.UNDER_REVIEW,
         "DEMO-2026-000017": ClearanceStatus.CLEARED,
+        "DEMO-2026-000018": ClearanceStatus.UNDER_REVIEW,  # guitars disclaimed (Y900)
+        "DEMO-2026-000019": ClearanceStatus.UNDER_REVIEW,  # ... and called in
         "DEMO-2026-000020": ClearanceStatus.UNDER_REVIEW,  # lodged by the broker
     }
     # And the green one was cleared with no person: released by the system at routing
@@ -102,6 +108,15 @@ def test_seed_demo_creates_the_demo_and_is_idempotent(settings: Settings) -> Non
         "medicines",
         "plant-animal-health",
     ]
+    # And the guitars disclaimed to plant and animal health: one left, one called in
+    plant = Officer.objects.get(user__username="officer.planthealth").user
+    assert [i.declaration.lrn for i in disclaimed_filtered(plant, {})] == ["DEMO-2026-000018"]
+    [called] = ItemCallIn.objects.all()
+    assert (called.declaration.lrn, called.exemption_code) == ("DEMO-2026-000019", "Y900")
+    assert called.task.items.get().hs_code == "920290"
+    # And the one demo exchange rate says it is one
+    [rate] = ExchangeRate.objects.all()
+    assert rate.source.startswith("DEMO ONLY") and rate.currency == "EUR"
     # And every printed login works with the printed password
     users = get_user_model().objects.all()
     assert {u.username for u in users} >= {"admin", "trader", "officer.customs"}

@@ -21,7 +21,13 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from agencies.demo import seed_review_states, seed_risk_profiles, supervisors
+from agencies.demo import (
+    seed_cites_rule,
+    seed_exchange_rates,
+    seed_review_states,
+    seed_risk_profiles,
+    supervisors,
+)
 from agencies.models import Agency, Officer, RoutingRule
 
 # The command lives in ``declarations`` as the project layout asks, but seeds both apps.
@@ -189,6 +195,24 @@ COLOMBIAN_COFFEE = _goods_item(
     1, "090111", "Green coffee beans, not roasted, Huila", "CO",
     Decimal("9000"), Decimal("2100"), Decimal("2000"), Decimal("2000"), "KGM",
 )  # fmt: skip
+# Disclaimed to the CITES rule (agencies.demo.DEMO_CITES_RULE) by Y900, with the
+# trader's statement as the document reference (AdditionalDocument ID, WCO D005).
+GUITARS = {
+    **_goods_item(
+        1,
+        "920290",
+        "Acoustic guitars, spruce top, maple back and sides",
+        "BR",
+        Decimal("8000"),
+        Decimal("300"),
+        Decimal("250"),
+        Decimal("50"),
+        "NAR",
+    ),
+    "AdditionalDocument": [
+        {"CategoryCode": "Y", "TypeCode": "900", "ID": "Spruce and maple only: no CITES species"}
+    ],
+}
 LAPTOPS = _goods_item(
     1, "847130", "Portable computers (laptops), 14 inch, 1.4 kg", "CN",
     Decimal("60000"), Decimal("380"), Decimal("280"), Decimal("200"), "NAR",
@@ -270,6 +294,8 @@ class Command(BaseCommand):
                 )
                 officers[spec.code] = officer_user
             seed_risk_profiles(agencies, company)
+            seed_cites_rule(agencies)
+            seed_exchange_rates()
             for username, agency in supervisors(agencies):
                 Officer.objects.update_or_create(
                     user=_user(username, password, first_name="Sam", last_name="Supervisor"),
@@ -283,6 +309,7 @@ class Command(BaseCommand):
             "medicaments": MEDICAMENTS,
             "laptops": LAPTOPS,
             "colombian_coffee": COLOMBIAN_COFFEE,
+            "guitars": GUITARS,
         }
         created += [
             f"{d.lrn} ({d.get_status_display()})"

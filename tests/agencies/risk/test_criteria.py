@@ -9,7 +9,15 @@ from django.utils import timezone
 from pytest_django.fixtures import Settings
 
 from agencies.models import Agency
-from agencies.risk.criteria import draw, draw_key, lane_above, most_severe, profile_matches
+from agencies.rates.conversion import RateTable
+from agencies.risk.criteria import (
+    draw,
+    draw_key,
+    lane_above,
+    most_severe,
+    profile_match,
+    profile_matches,
+)
 from agencies.risk.models import RiskLane, RiskProfile
 from agencies.risk.services import lane_choose
 from agencies.routing.conditions import ItemFacts
@@ -42,8 +50,34 @@ def _profile(**criteria: object) -> RiskProfile:
     return RiskProfile(agency_id=1, name="p", lane=RiskLane.RED, active=True, **criteria)
 
 
-def _holds(profile: RiskProfile, facts: ItemFacts, company: int = 7, traders=()) -> bool:
-    return profile_matches(profile, facts, company, TODAY, set(traders))
+# Invented figures for the tests (units per 1 GBP), not published rates.
+RATES = RateTable(TODAY, rates={"EUR": Decimal("1.25"), "USD": Decimal("1.5")}, national="GBP")
+NO_RATES = RateTable(TODAY, rates={}, national="GBP")
+
+
+def _holds(
+    profile: RiskProfile,
+    facts: ItemFacts,
+    company: int = 7,
+    traders=(),
+    rates: RateTable = NO_RATES,
+) -> bool:
+    return profile_matches(profile, facts, company, TODAY, set(traders), rates)
+
+
+@pytest.mark.parametrize(("below", "holds"), [("4.17", True), ("4.16", False)])
+def test_value_per_kg_in_another_currency_is_converted_at_the_customs_rate(
+    below: str, holds: bool
+) -> None:
+    # 5000 USD / 1000 kg = 5 USD/kg; at 1.5 USD and 1.25 EUR per GBP, 4.1666... EUR/kg.
+    profile = _profile(value_per_kg_below=Decimal(below), value_currency="EUR")
+    assert _holds(profile, _facts(currency="USD"), rates=RATES) is holds
+
+
+def test_value_per_kg_without_a_rate_does_not_hold_and_names_the_currency() -> None:
+    profile = _profile(value_per_kg_below=Decimal("6"), value_currency="EUR")
+    found = profile_match(profile, _facts(currency="USD"), 7, TODAY, set(), NO_RATES)
+    assert (found.holds, found.rate_missing) == (False, "USD, EUR")
 
 
 def test_blank_profile_matches_every_item() -> None:
@@ -65,7 +99,7 @@ def test_blank_profile_matches_every_item() -> None:
         ({"value_per_kg_below": Decimal("5"), "value_currency": "EUR"}, _facts(), False),
         ({"value_per_kg_above": Decimal("4.99"), "value_currency": "EUR"}, _facts(), True),
         ({"value_per_kg_above": Decimal("5"), "value_currency": "EUR"}, _facts(), False),
-        # Another currency: no rate is held, the criterion does not hold.
+        # Another currency without a rate in force: the criterion does not hold.
         (
             {"value_per_kg_below": Decimal("6"), "value_currency": "EUR"},
             _facts(currency="USD"),
@@ -183,3 +217,29 @@ def test_choice_records_the_profiles_and_the_default(settings: Settings) -> None
     assert choice.lane == RiskLane.YELLOW and not choice.escalated
     assert choice.matched == [{"id": 11, "name": "Coffee", "lane": "green", "items": [1]}]
     assert "no risk profile matched items 2" in choice.reason
+
+
+def test_an_item_a_profile_could_not_value_gets_no_lane_below_yellow(settings: Settings) -> None:
+    # Given a green profile for the trusted trader and a red undervaluation profile in EUR
+    settings.RISK_MINIMUM_RANDOM_RATES = {"green": "0", "yellow": "0"}
+    agency = Agency(pk=1, code="customs")
+    trusted = RiskProfile(pk=12, agency=agency, name="Trusted", lane=RiskLane.GREEN, active=True)
+    undervalued = RiskProfile(
+        pk=13, agency=agency, name="Undervalued", lane=RiskLane.RED, active=True,
+        value_per_kg_below=Decimal("1"), value_currency="EUR",
+    )  # fmt: skip
+    profiles = [(trusted, set()), (undervalued, set())]
+
+    def choose(rates: RateTable) -> str:
+        return lane_choose(
+            1, "customs", [_facts(currency="USD")], company_id=7, reference="MRN2",
+            profiles=profiles, on=TODAY, rates=rates,
+        )  # fmt: skip
+
+    # When the item is in USD and no rate is in force: not green, and the reason says why
+    unrated = choose(NO_RATES)
+    assert unrated.lane == RiskLane.YELLOW
+    assert f"no exchange rate for USD, EUR on {TODAY.isoformat()}" in unrated.reason
+    assert "items 1" in unrated.reason
+    # With the rates the red profile is compared (4.17 EUR/kg is not below 1): green
+    assert choose(RATES).lane == RiskLane.GREEN
