@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('agencies', '0007_routing_reason_missing_rate'),
-        ('declarations', '0012_statusevent_kind_item_called_in'),
+        ('declarations', '0013_statusevent_kind_item_called_in'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

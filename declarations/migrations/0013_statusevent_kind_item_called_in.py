@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('declarations', '0011_statusevent_kind_lane_changed'),
+        ('declarations', '0012_status_event_message_text'),
     ]
 
     operations = [
