@@ -137,8 +137,12 @@ def test_upload_is_for_traders_only(client: Client, officer_customs: Any) -> Non
     assert logged_in(officer_customs.user).post(UPLOAD).status_code == 403
 
 
-def test_upload_answers_only_post(trader_a: Trader) -> None:
-    assert logged_in(trader_a.user).get(UPLOAD).status_code == 405
+def test_upload_acts_only_on_post(trader_a: Trader) -> None:
+    # A GET (a reload after a refused upload, the language menu) goes back to the list.
+    client = logged_in(trader_a.user)
+    answer = client.get(UPLOAD)
+    assert (answer.status_code, answer["Location"]) == (302, LIST)
+    assert client.put(UPLOAD).status_code == 405
 
 
 def test_upload_checks_the_csrf_token(trader_tt: Trader, agencies: Any) -> None:
