@@ -53,7 +53,8 @@ class DeclarationMessageView(ConflictMappingMixin, DeclarationCollectionView):
             "Any other function code (14 is UN/EDIFACT 'advance notification', no "
             "cancellation) is refused at `/Declaration/FunctionCode` (`not_an_original`). "
             "An MRN not of the trader's company answers 404; a declaration no longer open "
-            "409 (`not_amendable`, `not_cancellable`). Errors are always JSON."
+            "409 (`not_amendable`, `not_cancellable`; `nothing_changed` for an amendment that "
+            "is the current version). Errors are always JSON."
         ),
         request=DOCUMENT_REQUEST,
         parameters=[IDEMPOTENCY_PARAMETER],
