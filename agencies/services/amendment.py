@@ -111,7 +111,8 @@ def _amend_locked(user, declaration, tasks, checked) -> AmendmentResult:
         raise ReviewConflict(
             "nothing_changed",
             _(
-                "Nothing changed: this amendment is the same as version %(n)s, so nothing was lodged."
+                "Nothing changed: this amendment is the same as version %(n)s, so nothing "
+                "was lodged."
             )
             % {"n": current.first() or 1},
         )

@@ -8,12 +8,15 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 from pytest_django.fixtures import Settings
 
+from agencies.demo import DEMO_CANCELLATION_REASON
 from agencies.inspections.models import InspectionAppointment
 from agencies.inspections.services import openings_saved
 from agencies.management.commands.seed_demo import DEFAULT_DEMO_PASSWORD
-from agencies.models import Agency, Officer, ReviewTask, RoutingRule
+from agencies.models import OPEN_REVIEW_STATUSES, Agency, Officer, ReviewTask, RoutingRule
 from agencies.risk.models import RiskProfile, RiskProfileChange
 from declarations.models import ClearanceStatus, Declaration
+from declarations.notifications.models import NotificationCode
+from declarations.notifications.selectors import notifications_for
 
 
 def _seed() -> str:
@@ -75,6 +78,7 @@ def test_seed_demo_creates_the_demo_and_is_idempotent(settings: Settings) -> Non
         "DEMO-2026-000015": ClearanceStatus.INSPECTION,
         "DEMO-2026-000016": ClearanceStatus.UNDER_REVIEW,
         "DEMO-2026-000017": ClearanceStatus.CLEARED,
+        "DEMO-2026-000018": ClearanceStatus.CANCELLED,
         "DEMO-2026-000020": ClearanceStatus.UNDER_REVIEW,  # lodged by the broker
     }
     # And the green one was cleared with no person: released by the system at routing
@@ -84,8 +88,24 @@ def test_seed_demo_creates_the_demo_and_is_idempotent(settings: Settings) -> Non
         ("plant-animal-health", "released", None),
     ]
     assert RiskProfileChange.objects.filter(action="created").count() == 2
-    # (no cancelled declaration in the demo yet: issue 9 follow-up)
-    assert set(ClearanceStatus.values) - {"submitted", "cancelled"} <= set(statuses.values())
+    assert set(ClearanceStatus.values) - {"submitted"} <= set(statuses.values())
+    # And the cancelled one says why, to the demo trader, in its history and notification
+    cancelled = Declaration.objects.get(lrn="DEMO-2026-000018")
+    assert cancelled.company.eori == "GB123456789000"
+    assert cancelled.events.filter(
+        to_status=ClearanceStatus.CANCELLED,
+        message=DEMO_CANCELLATION_REASON,
+        actor__username="trader",
+    ).exists()
+    trader = get_user_model().objects.get(username="trader")
+    assert (
+        notifications_for(trader)
+        .filter(code=NotificationCode.CANCELLED, declaration=cancelled, text__contains="twice")
+        .exists()
+    )
+    assert not ReviewTask.objects.filter(
+        declaration=cancelled, status__in=OPEN_REVIEW_STATUSES
+    ).exists()
     overdue = ReviewTask.objects.filter(due_at__lt=timezone.now(), status="pending")
     assert list(overdue.values_list("declaration__lrn", flat=True)) == ["DEMO-2026-000016"]
     [appointment] = InspectionAppointment.objects.all()
