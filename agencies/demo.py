@@ -1,7 +1,7 @@
-"""Demo declarations in each merged clearance state, one overdue task and one joint
-inspection, reached through the real services (submit, route, decide, inspect) so the
-demo shows what the portal does, not rows typed in. Used by ``seed_demo``; idempotent
-(a declaration whose LRN exists is left as it is)."""
+"""Demo declarations in each merged clearance state (cancelled by the trader too), one
+overdue task and one joint inspection, reached through the real services (submit, route,
+decide, inspect, cancel) so the demo shows what the portal does, not rows typed in. Used
+by ``seed_demo``; idempotent (a declaration whose LRN exists is left as it is)."""
 
 import copy
 from collections.abc import Callable
@@ -21,7 +21,7 @@ from .rates.history import exchange_rate_save
 from .rates.models import ExchangeRate
 from .risk.history import risk_profile_recorded
 from .risk.models import RiskProfile
-from .services import ItemDecision, declaration_route, review_decide
+from .services import ItemDecision, declaration_cancel, declaration_route, review_decide
 from .services.callin import disclaimed_call_in
 
 Officers = dict[str, AbstractBaseUser]  # agency code -> its demo officer
@@ -131,6 +131,23 @@ def _overdue(declaration: Declaration) -> None:
     ReviewTask.objects.filter(pk=task.pk).update(
         created_at=timezone.now() - timedelta(hours=hours + 3),
         due_at=timezone.now() - timedelta(hours=3),
+    )
+
+
+# The demo trader's reason for the cancelled demo declaration (shown in its history and
+# in the "cancelled" notification).
+DEMO_CANCELLATION_REASON = (
+    "Lodged twice by mistake: the same laptops are declared under DEMO-2026-000012."
+)
+
+
+def _cancelled(declaration: Declaration) -> None:
+    # The trader who lodged it cancels it before any decision (UCC Art. 174), as the
+    # cancel button, the JSON API and the CDS cancellation message do.
+    declaration_cancel(
+        user=declaration.created_by,
+        declaration_id=declaration.pk,
+        reason=DEMO_CANCELLATION_REASON,
     )
 
 
@@ -250,6 +267,7 @@ def review_scenarios(
         ("DEMO-2026-000017", [documents["colombian_coffee"]], _green_lane),
         ("DEMO-2026-000018", [documents["guitars"]], _left_to_the_officers),
         ("DEMO-2026-000019", [documents["guitars"]], _call_in(officers)),
+        ("DEMO-2026-000021", [laptops], _cancelled),
     ]
 
 

@@ -19,22 +19,23 @@ from django.utils.translation import gettext as _
 import datamodel
 from datamodel.dictionary import json_pointer, wco_pointer
 from datamodel.issues import Issue, IssueCode, Severity
+from datamodel.messages import (
+    ORIGINAL_FUNCTION_CODE,
+    REQUEST_FUNCTION_CODE,
+    MessageKind,
+    message_kind,
+)
 from datamodel.xmlio import declaration_from_xml
 
 from .models import Declaration, DeclarationVersion, GoodsItem, Trader
-from .services import (
-    ORIGINAL_FUNCTION_CODE,
-    DeclarationInvalid,
-    _declarant_issues,
-    _lrn_taken_checker,
-)
+from .services import DeclarationInvalid, _declarant_issues, _lrn_taken_checker
 
-# WCO DM 017 (UN/EDIFACT 1225): 13 = request for amendment ("change"), 14 = cancellation.
-AMENDMENT_FUNCTION_CODE = "13"
-CANCELLATION_FUNCTION_CODE = "14"
-# What an amendment may say it is: 13, or 9 for the whole document as the form and the
-# JSON API send it (the full document is sent either way, and checked as an original).
-AMENDMENT_CODES = frozenset({AMENDMENT_FUNCTION_CODE, ORIGINAL_FUNCTION_CODE})
+# An amendment is stored with function code 13 (a request, ``datamodel.messages``).
+AMENDMENT_FUNCTION_CODE = REQUEST_FUNCTION_CODE
+# What an amendment may say it is: an amendment (13), or an original (9) for the whole
+# document as the form and the JSON API send it (the full document is sent either way,
+# and checked as an original).
+AMENDMENT_KINDS = frozenset({MessageKind.AMENDMENT, MessageKind.ORIGINAL})
 # Header elements that say what the message is, not what is declared: not a change.
 MESSAGE_PATHS = frozenset({"/Declaration/FunctionCode", "/Declaration/ID"})
 
@@ -70,13 +71,25 @@ def _message_issues(header: dict[str, Any], declaration: Declaration) -> list[Is
     MRN), when given, the MRN of the declaration amended."""
     issues = []
     code = str(header.get("FunctionCode") or "")
-    if code not in AMENDMENT_CODES:
+    kind = message_kind(code, header.get("TypeCode"))
+    if kind == MessageKind.CANCELLATION:
+        issues.append(
+            _issue(
+                ("Declaration", "TypeCode"),
+                IssueCode.NOT_AN_ORIGINAL,
+                _(
+                    "Type code INV with function code 13 is a cancellation, not an amendment: "
+                    "send it to the declaration's cancel/ address."
+                ),
+            )
+        )
+    elif kind not in AMENDMENT_KINDS:
         issues.append(
             _issue(
                 ("Declaration", "FunctionCode"),
                 IssueCode.NOT_AN_ORIGINAL,
                 _("An amendment has function code 13 (or 9 for the whole document), not %(code)s.")
-                % {"code": code or "none"},
+                % {"code": code or _("none")},
             )
         )
     mrn = str(header.get("ID") or "").strip()

@@ -1,6 +1,6 @@
 """The reference data the validation needs, loaded once when the process starts.
 
-The WCO DM 2 submission schema (``datamodel/data/schemas``), the WCO DEC-DMS data
+The WCO DM 2 submission and cancellation schemas (``datamodel/data/schemas``), the WCO DEC-DMS data
 dictionary, the data requirements per declaration category and every code list under
 ``datamodel/data/codelists`` are read by ``reference_data_load`` from
 ``DeclarationsConfig.ready``: a missing or broken file stops the web process, the worker and
@@ -41,7 +41,7 @@ REQUIRED_CODE_LISTS = (
 def _loaders() -> list[tuple[str, Callable[[], Any]]]:
     from datamodel import codelists, dictionary
     from datamodel.rules import requirements
-    from datamodel.xmlio import schema
+    from datamodel.xmlio import messages, schema
 
     names = sorted(
         {*REQUIRED_CODE_LISTS}
@@ -49,6 +49,11 @@ def _loaders() -> list[tuple[str, Callable[[], Any]]]:
     )
     return [
         (f"WCO DM schema {schema.SUBMIT_SCHEMA}", schema.declaration_schema),
+        (f"WCO DM cancellation schema {messages.CANCEL_SCHEMA}", messages.cancellation_schema),
+        (
+            f"WCO DM cancellation content {messages.CANCEL_DECLARATION_SCHEMA}",
+            messages.cancellation_content,
+        ),
         (f"WCO DEC-DMS data dictionary {dictionary.DATA_FILE}", dictionary.declaration_spec),
         ("WCO DM schema attributes", dictionary.metadata_attributes),
         ("WCO DM schema leaf types", dictionary.leaf_attribute_types),

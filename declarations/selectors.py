@@ -3,6 +3,8 @@
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from datamodel.messages import ORIGINAL_FUNCTION_CODE
+
 from .models import AGENCY_INTERNAL_KINDS, Declaration, DeclarationVersion, StatusEvent
 
 
@@ -45,6 +47,23 @@ def access_declaration(
     return declaration
 
 
+def access_declaration_by_mrn(user, mrn: str, *, lock: bool = False) -> Declaration:
+    """The declaration with ``mrn`` (WCO DM D014, as issued: upper case) if the user's
+    company lodged it, as ``access_declaration`` (which it calls: one permission rule);
+    ``Http404`` otherwise, alike whether another company's or nobody's."""
+    pk = (
+        declarations_of_company(user, as_client=False)
+        .filter(mrn=mrn.strip().upper())
+        .values_list("pk", flat=True)
+        .first()
+        if mrn.strip()
+        else None
+    )
+    if pk is None:
+        raise Http404("No declaration of yours has this MRN")
+    return access_declaration(user, pk, lock=lock)
+
+
 def declaration_history(declaration: Declaration) -> QuerySet[StatusEvent]:
     """Status events of the declaration the trader reads, oldest first, with the acting
     user (not the agencies' internal queue events: ``AGENCY_INTERNAL_KINDS``)."""
@@ -67,7 +86,7 @@ def declaration_versions(declaration: Declaration) -> list[DeclarationVersion]:
         DeclarationVersion(
             declaration=declaration,
             number=1,
-            function_code="9",
+            function_code=ORIGINAL_FUNCTION_CODE,
             document=declaration.document,
             items=item_snapshot(declaration.items.all()),
             created_by=declaration.created_by,

@@ -20,6 +20,7 @@ from redis.exceptions import RedisError
 import datamodel
 from datamodel.dictionary import json_pointer, wco_pointer
 from datamodel.issues import Issue, IssueCode, ValidationResult
+from datamodel.messages import ORIGINAL_FUNCTION_CODE, MessageKind, message_kind
 from datamodel.xmlio import declaration_from_xml
 from singlewindow.celery import app as celery_app
 
@@ -44,21 +45,19 @@ logger = logging.getLogger(__name__)
 ROUTE_TASK = "agencies.tasks.route_declaration"
 
 
-# WCO DM 017 (UN/EDIFACT 1225): 9 = original. Amendments (13) and cancellations (14) refer to
-# an MRN already lodged and go through their own service, not through a new submission.
-ORIGINAL_FUNCTION_CODE = "9"
-
-
 def _not_an_original_issue(function_code: str) -> Issue:
+    """A new lodging is an original (``datamodel.messages``); amendments and cancellations
+    refer to an MRN already lodged and go through their own services."""
     return Issue(
         code=IssueCode.NOT_AN_ORIGINAL,
         pointer=wco_pointer(("Declaration", "FunctionCode")),
         path=json_pointer(("Declaration", "FunctionCode")),
         message=_(
-            "Function code %(code)s is not an original declaration (9). Lodge amendments and "
-            "cancellations against the declaration they change."
+            "Function code %(code)s is not an original declaration (9). Lodge an amendment "
+            "(function code 13) or a cancellation (function code 13, type code INV) with the "
+            "MRN of the declaration it refers to in Declaration/ID."
         )
-        % {"code": function_code},
+        % {"code": function_code or _("none")},
     )
 
 
@@ -100,9 +99,10 @@ def _declarant_issues(declarant_id: str, company_eori: str) -> list[Issue]:
 
 def _lodging_issues(trader: Trader, summary: datamodel.DeclarationSummary) -> list[Issue]:
     """The portal's own rules on a declaration the datamodel found valid, all at once:
-    a new original declaration (WCO 017 = 9), lodged by the trader's company."""
+    a new original declaration (WCO 017 = 9, ``datamodel.messages``), lodged by the
+    trader's company."""
     issues: list[Issue] = []
-    if summary.function_code != ORIGINAL_FUNCTION_CODE:
+    if message_kind(summary.function_code) != MessageKind.ORIGINAL:
         issues.append(_not_an_original_issue(summary.function_code))
     issues += _declarant_issues(summary.declarant_id, trader.company.eori)
     return issues

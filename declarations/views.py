@@ -154,20 +154,11 @@ def declaration_form(request: HttpRequest, pk: int | None = None) -> HttpRespons
         return render_declaration_form(request, entry, draft)
     if not entry.is_valid():
         return render_declaration_form(request, entry, draft, status=422)
-    token = request.POST.get(FORM_TOKEN_FIELD, "")
-    if token:
-        # A form is lodged once: a double click or the back button sends its token again.
-        # (A POST without the field, from a script, is handled as before.)
-        use = idempotency.form_token_use(request.user, token)
-        if not use.fresh:
-            return _form_already_sent(request, use.declaration)
-    outcome: Declaration | HttpResponse | None = None
-    try:
-        outcome = _form_save(request, trader, entry, draft, action)
-    finally:
-        if token:
-            made = outcome if isinstance(outcome, Declaration) else None
-            idempotency.form_token_done(request.user, token, made)
+    outcome = once_per_form(
+        request,
+        lambda: _form_save(request, trader, entry, draft, action),
+        already_sent=lambda first: _form_already_sent(request, first),
+    )
     if isinstance(outcome, Declaration):
         if outcome.status == ClearanceStatus.DRAFT:
             return redirect("declaration_edit", pk=outcome.pk)
@@ -177,6 +168,35 @@ def declaration_form(request: HttpRequest, pk: int | None = None) -> HttpRespons
 
 # The hidden field of the declaration form's one-time token (``idempotency.form_token_*``).
 FORM_TOKEN_FIELD = "form_token"
+
+
+def once_per_form(
+    request: HttpRequest,
+    send: Callable[[], Declaration | HttpResponse],
+    *,
+    already_sent: Callable[[Declaration | None], HttpResponse],
+) -> Declaration | HttpResponse:
+    """Handle a declaration form's POST once: ``send()`` lodges it (the declaration it
+    made or changed, or the page to answer instead); a second POST with the same one-time
+    token (a double click, the back button) gets ``already_sent(first)`` with the
+    declaration the first made (``None``: still being handled), and nothing is lodged
+    twice. The lodge form and the amendment form share this one mechanism
+    (``idempotency.form_token_*``). A POST without the token field (a script) is handled
+    as before; a refused form is shown again with a new token (``render_declaration_form``)
+    and its spent token stays spent."""
+    token = request.POST.get(FORM_TOKEN_FIELD, "")
+    if token:
+        use = idempotency.form_token_use(request.user, token)
+        if not use.fresh:
+            return already_sent(use.declaration)
+    outcome: Declaration | HttpResponse | None = None
+    try:
+        outcome = send()
+    finally:
+        if token:
+            made = outcome if isinstance(outcome, Declaration) else None
+            idempotency.form_token_done(request.user, token, made)
+    return outcome
 
 
 def _form_already_sent(request: HttpRequest, declaration: Declaration | None) -> HttpResponse:

@@ -11,6 +11,7 @@ from django.urls import path, re_path
 from agencies.api import amendments as amendments_api
 from agencies.api import disclaimed as disclaimed_api
 from agencies.api import inspections as inspections_api
+from agencies.api import messages as messages_api
 from agencies.api import reviews as reviews_api
 from agencies.api import risk as risk_api
 from agencies.api import routing as routing_api
@@ -29,7 +30,9 @@ urlpatterns = [
     path("auth/tokens/<int:pk>/", accounts_api.TokenDetailView.as_view(), name="token-detail"),
     path(
         "declarations/",
-        declarations_api.DeclarationCollectionView.as_view(),
+        # The declarations list, and what is posted to it: an original, an amendment or a
+        # cancellation by function code (the latter two are the agencies' services).
+        messages_api.DeclarationMessageView.as_view(),
         name="declaration-list",
     ),
     path(

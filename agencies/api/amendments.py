@@ -24,7 +24,8 @@ NOT_AMENDABLE = {
     409: OpenApiResponse(
         ErrorsSerializer,
         "The declaration is no longer open (cleared, released, rejected, cancelled): "
-        "`not_amendable`.",
+        "`not_amendable`; the amendment changes nothing (it is the current version): "
+        "`nothing_changed`.",
     )
 }
 

@@ -1,17 +1,20 @@
-"""The trader's side of the agencies' API: the clearance status and the answer to
-information requests (``declarations/{id}/status/``, ``declarations/{id}/response/``)."""
+"""The trader's side of the agencies' API: the clearance status, the answer to
+information requests and the cancellation (``declarations/{id}/status/``,
+``declarations/{id}/response/``, ``declarations/{id}/cancel/``)."""
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from declarations.api.parsing import XML_PARSERS, JSONBodyParser
 from declarations.api.schema import ERROR_RESPONSES
 from declarations.selectors import access_declaration
 from declarations.serializers import ErrorsSerializer
 
 from ..serializers import ClearanceStatusSerializer, TraderResponseSerializer
-from ..services import DecisionInvalid, declaration_cancel, review_respond
+from ..services import DecisionInvalid, declaration_cancel, declaration_cancel_xml, review_respond
 from .base import CONFLICT, TraderActionApiView, invalid_as_api_error, valid
 
 NOT_FOUND = {404: OpenApiResponse(ErrorsSerializer, "No such declaration here.")}
@@ -63,23 +66,39 @@ class CancelSerializer(serializers.Serializer):
 
 
 class DeclarationCancelView(TraderActionApiView):
+    parser_classes = [JSONBodyParser, *XML_PARSERS]
+
     @extend_schema(
         operation_id="declarations_cancel",
-        summary="Cancel a lodged declaration before clearance (function code 14)",
-        description="Every open agency review is closed and the status becomes `cancelled`. "
-        "A declaration already cleared, released, rejected or cancelled answers 409 "
-        "`not_cancellable`; no reason: 400 at `/reason`.",
-        request=CancelSerializer,
+        summary="Cancel a lodged declaration before clearance",
+        description='`application/json`: `{"reason": "..."}`. `application/xml`: the UK '
+        "CDS cancellation message (`customs/wrapper_cancel.xsd`: `FunctionCode` 13, "
+        "`TypeCode` INV, this declaration's MRN in `ID`, the reason in "
+        "`AdditionalInformation/StatementDescription`, `Amendment/ChangeReasonCode`), "
+        "checked against that schema: each problem is an error with its WCO pointer and "
+        "JSON path (400). Every open agency review is closed and the status becomes "
+        "`cancelled`. A declaration already cleared, released, rejected or cancelled "
+        "answers 409 `not_cancellable`; no reason: 400 at `/reason` (JSON) or at "
+        "`/Declaration/AdditionalInformation` (XML).",
+        request={
+            "application/json": CancelSerializer,
+            "application/xml": OpenApiTypes.BINARY,
+        },
         responses={200: ClearanceStatusSerializer, **ERROR_RESPONSES, **NOT_FOUND, **CONFLICT},
     )
     def post(self, request: Request, pk: int) -> Response:
         access_declaration(request.user, pk)
-        given = valid(CancelSerializer, request)
-        try:
-            declaration = declaration_cancel(
-                user=request.user, declaration_id=pk, reason=given["reason"]
+        if isinstance(request.data, bytes):
+            declaration = declaration_cancel_xml(
+                user=request.user, raw=request.data, declaration_id=pk
             )
-        except DecisionInvalid as error:
-            raise invalid_as_api_error(error, "cancel_invalid") from None
+        else:
+            given = valid(CancelSerializer, request)
+            try:
+                declaration = declaration_cancel(
+                    user=request.user, declaration_id=pk, reason=given["reason"]
+                )
+            except DecisionInvalid as error:
+                raise invalid_as_api_error(error, "cancel_invalid") from None
         declaration.refresh_from_db()
         return Response(ClearanceStatusSerializer(declaration).data)

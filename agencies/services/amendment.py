@@ -74,7 +74,8 @@ def declaration_amend(
 
     Checked as ``declarations.amendments.amendment_check`` (``DeclarationInvalid``, nothing
     written); ``Http404`` for another company's declaration; ``ReviewConflict``
-    ``not_amendable`` once it is no longer open. Then, in one transaction: goods item rows
+    ``not_amendable`` once it is no longer open, ``nothing_changed`` when the document is
+    the current version's (no data element differs). Then, in one transaction: goods item rows
     updated per item number, version 1 kept if not yet, the new version with its changes,
     routing recomputed with the rules in force on the day of lodging (UCC Art. 85: the
     day of acceptance), the tasks of the agencies concerned by a change back to pending
@@ -104,9 +105,21 @@ def declaration_amend(
 
 def _amend_locked(user, declaration, tasks, checked) -> AmendmentResult:
     now = timezone.now()
+    changes = substantive(document_changes(declaration.document, checked.document))
+    if not changes:
+        # The current version sent again (the form reloaded by the back button and sent,
+        # a client's retry without an Idempotency-Key): no amendment, nothing written.
+        current = declaration.versions.order_by("-number").values_list("number", flat=True)
+        raise ReviewConflict(
+            "nothing_changed",
+            _(
+                "Nothing changed: this amendment is the same as version %(n)s, so nothing "
+                "was lodged."
+            )
+            % {"n": current.first() or 1},
+        )
     version_first(declaration)
     old_facts = {f.item.sequence: f for f in declaration_item_facts(declaration)}
-    changes = substantive(document_changes(declaration.document, checked.document))
     declaration.document = checked.document
     declaration.warnings = checked.warnings
     declaration.type_code = checked.document["Declaration"].get("TypeCode", "")[:2]

@@ -15,11 +15,12 @@ from declarations.documents.uploads import DocumentForm, use_document_upload_han
 from declarations.documents.views import facts_from
 from declarations.forms.entry import DeclarationEntry
 from declarations.forms.response import InformationResponseForm
-from declarations.models import OPEN_STATUSES
+from declarations.models import OPEN_STATUSES, Declaration
 from declarations.selectors import access_declaration
 from declarations.services import DeclarationInvalid
 from declarations.views import (
     declaration_page_context,
+    once_per_form,
     refusal_status,
     render_declaration_form,
     trader_required,
@@ -134,21 +135,45 @@ def amend(request: HttpRequest, pk: int) -> HttpResponse:
         return render_declaration_form(request, entry, None, amending=declaration)
     if not entry.is_valid():
         return render_declaration_form(request, entry, None, amending=declaration, status=422)
-    try:
-        result = services.declaration_amend(
-            user=request.user, declaration_id=pk, document=entry.to_document()
+
+    def send() -> Declaration | HttpResponse:
+        try:
+            result = services.declaration_amend(
+                user=request.user, declaration_id=pk, document=entry.to_document()
+            )
+        except DeclarationInvalid as invalid:
+            entry.add_issues(invalid.issues)
+            return render_declaration_form(
+                request, entry, None, amending=declaration, status=refusal_status(invalid)
+            )
+        except services.ReviewConflict as conflict:
+            messages.error(request, conflict.message)
+            return redirect("declaration_detail", pk=pk)
+        messages.success(
+            request,
+            _("Amendment lodged: version %(n)s. Reviewing again: %(agencies)s.")
+            % {
+                "n": result.version.number,
+                "agencies": ", ".join(result.review_again) or _("none"),
+            },
         )
-    except DeclarationInvalid as invalid:
-        entry.add_issues(invalid.issues)
-        return render_declaration_form(
-            request, entry, None, amending=declaration, status=refusal_status(invalid)
-        )
-    except services.ReviewConflict as conflict:
-        messages.error(request, conflict.message)
+        return declaration
+
+    # The one-time token of the declaration form: a double click or the back button
+    # lodges the amendment once (``once_per_form``, as the lodge form).
+    outcome = once_per_form(request, send, already_sent=lambda first: _amendment_sent(request, pk))
+    if isinstance(outcome, Declaration):
         return redirect("declaration_detail", pk=pk)
-    messages.success(
+    return outcome
+
+
+def _amendment_sent(request: HttpRequest, pk: int) -> HttpResponse:
+    """The second POST of one amendment form: say kindly that it was lodged once."""
+    messages.info(
         request,
-        _("Amendment lodged: version %(n)s. Reviewing again: %(agencies)s.")
-        % {"n": result.version.number, "agencies": ", ".join(result.review_again) or _("none")},
+        _(
+            "This amendment was already sent: the declaration below shows it. Nothing was "
+            "lodged twice."
+        ),
     )
     return redirect("declaration_detail", pk=pk)

@@ -18,7 +18,8 @@ both on original declarations), each of which every accepted sample declaration 
 Decisions:
 
 - Original declarations (``FunctionCode`` 9) must be complete; requests (13: amendment,
-  cancellation; 14) carry only what they change, so the goods item count, numbering and
+  cancellation; 14: advance notification; see ``datamodel.messages``) carry only what they
+  change, so the goods item count, numbering and
   presence, the declaration type and the exit office are checked on originals only.
 - Code lists are chosen by the validation day (``today``); a list with no version in force
   that day is not checked. A list marked incomplete (national codes missing from the copied

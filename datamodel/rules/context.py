@@ -13,6 +13,7 @@ from datamodel.codelists import (
     load_code_list,
 )
 from datamodel.issues import Issue, IssueCode, Severity
+from datamodel.messages import REQUEST_FUNCTION_CODES
 from datamodel.validation import Leaf, Parts, Structure, issue_at
 
 DECLARATION = "Declaration"
@@ -23,7 +24,6 @@ FUNCTION_CODE: Parts = (DECLARATION, "FunctionCode")
 INVOICE_AMOUNT: Parts = (DECLARATION, "InvoiceAmount")
 EXIT_OFFICE_ID: Parts = (DECLARATION, "ExitOffice", "ID")
 
-REQUEST_FUNCTION_CODES = frozenset({"13", "14"})
 # WCO DM IDs of country codes: address (242), routing (064), nationality of the means of
 # transport (T014), destination (465), exportation (062); origin (063) has its own rule.
 COUNTRY_IDS = ("242", "064", "T014", "465", "062")
@@ -177,7 +177,7 @@ class RuleContext:
         return items if isinstance(items, list) else []
 
     def is_original(self) -> bool:
-        """An original declaration, not a request to amend or cancel one."""
+        """An original declaration, not a request referring to one (``datamodel.messages``)."""
         return self.value(FUNCTION_CODE) not in REQUEST_FUNCTION_CODES
 
     def codes(self, name: str) -> frozenset[str] | None:

@@ -14,6 +14,11 @@ from datamodel.dictionary import ElementSpec
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "data" / "schemas"
 SUBMIT_SCHEMA = SCHEMA_DIR / "customs" / "wrapper_submit.xsd"
+# The cancellation ("invalidation") message of CDS: its entry point, and the Declaration
+# it holds (FunctionCode 13, TypeCode INV; ``datamodel.messages``).
+CANCEL_SCHEMA = SCHEMA_DIR / "customs" / "wrapper_cancel.xsd"
+CANCEL_DECLARATION_SCHEMA = SCHEMA_DIR / "wco" / "declaration" / "CANCEL.xsd"
+CANCEL_METADATA_SCHEMA = SCHEMA_DIR / "wco" / "declaration" / "CANCEL_METADATA.xsd"
 METADATA_SCHEMA = SCHEMA_DIR / "wco" / "declaration" / "DocumentMetaData_2_DMS.xsd"
 
 NS_METADATA = "urn:wco:datamodel:WCO:DocumentMetaData-DMS:2"

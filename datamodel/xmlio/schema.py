@@ -10,6 +10,7 @@ import threading
 from collections.abc import Collection
 from functools import cache
 from pathlib import Path
+from typing import Protocol
 from urllib.parse import unquote, urlparse
 
 from django.utils.translation import gettext as _
@@ -49,16 +50,19 @@ class _LocalSchemaResolver(etree.Resolver):
         return self.resolve_filename(str(path), context)
 
 
-@cache
-def declaration_schema() -> etree.XMLSchema:
-    """The submission schema, built on first use and kept for the life of the process.
-
-    Raises ``SchemaLoadError`` / ``lxml.etree.XMLSchemaParseError`` if the copied schema
-    files are broken: a deployment fault, not a trader's.
-    """
+def load_schema(path: Path) -> etree.XMLSchema:
+    """The XSD at ``path`` (under ``SCHEMA_DIR``), its includes and imports resolved from
+    ``SCHEMA_DIR`` only. Raises ``SchemaLoadError`` / ``lxml.etree.XMLSchemaParseError``
+    if the copied schema files are broken: a deployment fault, not a trader's."""
     parser = etree.XMLParser(no_network=True, resolve_entities=False, load_dtd=False)
     parser.resolvers.add(_LocalSchemaResolver())
-    return etree.XMLSchema(etree.parse(str(SUBMIT_SCHEMA), parser))
+    return etree.XMLSchema(etree.parse(str(path), parser))
+
+
+@cache
+def declaration_schema() -> etree.XMLSchema:
+    """The submission schema, built on first use and kept for the life of the process."""
+    return load_schema(SUBMIT_SCHEMA)
 
 
 # An XMLSchema object keeps the error log of its last run, so concurrent validations in
@@ -90,7 +94,23 @@ _WRONG_TYPE_ERRORS = {
 }
 
 
-def schema_issues(root: etree._Element) -> list[Issue]:
+class ContentModel(Protocol):
+    """The children a schema allows and requires in an element, by the element names
+    leading to it (``("Declaration", "Amendment")``): for a message whose content differs
+    from the submission's (the cancellation, ``cancellation.py``), so that a missing or
+    stray element is reported as such. Without one, the dictionary's (the submission)."""
+
+    def allowed(self, names: tuple[str, ...]) -> Collection[str] | None: ...
+
+    def required(self, names: tuple[str, ...]) -> Collection[str]: ...
+
+
+def schema_issues(
+    root: etree._Element,
+    *,
+    schema: etree.XMLSchema | None = None,
+    content: ContentModel | None = None,
+) -> list[Issue]:
     """Validate the declaration element against the XSD and return its errors as Issues.
 
     ``root`` is the ``MetaData`` (or bare ``Declaration``) element found by
@@ -102,8 +122,12 @@ def schema_issues(root: etree._Element) -> list[Issue]:
     schema does not declare), TOO_MANY (more than maxOccurs), TOO_LONG (maxLength,
     length, totalDigits), WRONG_TYPE (children in a value or text in a class), BAD_FORMAT
     (pattern, enumeration, fractionDigits, decimal syntax, schema order).
+
+    ``schema`` (default: the submission schema, ``declaration_schema``) and ``content``
+    (see ``ContentModel``) validate another message of the same data model with the
+    same error mapping: pointers and paths come from the WCO DM dictionary either way.
     """
-    schema = declaration_schema()
+    schema = schema if schema is not None else declaration_schema()
     with _VALIDATION_LOCK:
         if schema.validate(root):
             return []
@@ -111,7 +135,7 @@ def schema_issues(root: etree._Element) -> list[Issue]:
     issues: list[Issue] = []
     seen: set[str] = set()
     for entry in entries:
-        issue = _issue_from_entry(root, entry)
+        issue = _issue_from_entry(root, entry, content)
         if issue.path not in seen:
             seen.add(issue.path)
             issues.append(issue)
@@ -174,7 +198,9 @@ def _known_children(parts: list[str | int], spec: ElementSpec | None) -> Collect
     return None
 
 
-def _issue_from_entry(root: etree._Element, entry: etree._LogEntry) -> Issue:
+def _issue_from_entry(
+    root: etree._Element, entry: etree._LogEntry, content: ContentModel | None = None
+) -> Issue:
     message = entry.message
     element = _resolve_path(root, entry.path)
     if element is None:
@@ -193,7 +219,7 @@ def _issue_from_entry(root: etree._Element, entry: etree._LogEntry) -> Issue:
         if wrong_namespace is not None:
             return wrong_namespace
     if kind == "SCHEMAV_ELEMENT_CONTENT":
-        return _content_issue(element, parts, spec, name, message)
+        return _content_issue(element, parts, spec, name, message, content)
     if attribute is not None:
         attribute_parts = [*parts, attribute]
         if kind in _UNKNOWN_ATTRIBUTE_ERRORS:
@@ -265,12 +291,30 @@ def _namespace_issue(element: etree._Element, parts: list[str | int], name: str)
     )
 
 
+def _names(parts: list[str | int]) -> tuple[str, ...]:
+    return tuple(part for part in parts if isinstance(part, str))
+
+
+def _is_required(
+    parts: list[str | int],
+    spec: ElementSpec | None,
+    name: str,
+    content: ContentModel | None,
+) -> bool:
+    """Whether the element at ``parts`` (of ``spec``) must have a child ``name``."""
+    if content is not None:
+        return name in content.required(_names(parts))
+    child = spec.children.get(name) if spec is not None else None
+    return child is not None and child.min_occurs > 0
+
+
 def _content_issue(
     element: etree._Element,
     parts: list[str | int],
     spec: ElementSpec | None,
     name: str,
     message: str,
+    content: ContentModel | None = None,
 ) -> Issue:
     """Classify libxml2's content-model error (one message for several causes).
 
@@ -280,7 +324,7 @@ def _content_issue(
     """
     expected = _expected_names(message)
     if "Missing child element" in message:
-        missing = _first_missing(element, spec, expected)
+        missing = _first_missing(element, parts, spec, expected, content)
         return _issue(
             IssueCode.REQUIRED,
             [*parts, missing],
@@ -289,7 +333,11 @@ def _content_issue(
     parent = element.getparent()
     parent_parts = _strip_last(parts)
     parent_spec = spec_of_parts(parent_parts)
-    known = _known_children(parent_parts, parent_spec)
+    known = (
+        content.allowed(_names(parent_parts))
+        if content is not None
+        else _known_children(parent_parts, parent_spec)
+    )
     if known is not None and name not in known:
         return _issue(
             IssueCode.UNKNOWN_ELEMENT,
@@ -300,9 +348,7 @@ def _content_issue(
     required_missing = [
         candidate
         for candidate in expected
-        if parent_spec is not None
-        and candidate in parent_spec.children
-        and parent_spec.children[candidate].min_occurs > 0
+        if _is_required(parent_parts, parent_spec, candidate, content)
         and parent is not None
         and not any(isinstance(c.tag, str) and local_name(c.tag) == candidate for c in parent)
     ]
@@ -331,13 +377,23 @@ def _content_issue(
     )
 
 
-def _first_missing(element: etree._Element, spec: ElementSpec | None, expected: list[str]) -> str:
+def _first_missing(
+    element: etree._Element,
+    parts: list[str | int],
+    spec: ElementSpec | None,
+    expected: list[str],
+    content: ContentModel | None = None,
+) -> str:
     present = {local_name(c.tag) for c in element if isinstance(c.tag, str)}
     optional_envelope = metadata_fields() if spec is None else {}
     for candidate in expected:
-        child = spec.children.get(candidate) if spec is not None else None
         if candidate in present or candidate in optional_envelope:
             continue
+        if content is not None:
+            if candidate in content.required(_names(parts)):
+                return candidate
+            continue
+        child = spec.children.get(candidate) if spec is not None else None
         if child is None or child.min_occurs > 0:
             return candidate
     return expected[0] if expected else "?"

@@ -169,8 +169,13 @@ class DeclarationCollectionView(TraderApiView):
         if claim is not None and claim.replay:
             return idempotency_replay(claim.record)
         self._idempotency_record = claim.record if claim is not None else None
-        declaration = submit_document(self.trader(), request_document(request))
-        return _created(request, declaration)
+        return self.lodge(request, request_document(request))
+
+    def lodge(self, request: Request, body: Any) -> Response:
+        """Lodge the body as a new declaration. (The view mounted at this address,
+        ``agencies.api.messages``, also takes amendments and cancellations of a lodged
+        one: their services are the agencies'.)"""
+        return declaration_created(request, submit_document(self.trader(), body))
 
     def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any):
         response = super().finalize_response(request, response, *args, **kwargs)
@@ -182,7 +187,7 @@ class DeclarationCollectionView(TraderApiView):
         return response
 
 
-def _created(request: Request, declaration: Declaration) -> Response:
+def declaration_created(request: Request, declaration: Declaration) -> Response:
     """201 with the stored declaration, in JSON or (if the view renders it and the client
     asked) as the WCO DM XML of the stored document; ``Location`` is its URL either way."""
     # Re-read: with eager routing the fan-out already ran after the commit.
@@ -218,7 +223,7 @@ class DraftCollectionView(TraderApiView):
     def post(self, request: Request) -> Response:
         document = _json_object(request_document(request))
         declaration = declaration_save_draft(trader=self.trader(), document=document)
-        return _created(request, declaration)
+        return declaration_created(request, declaration)
 
 
 class DeclarationDetailView(TraderApiView):
@@ -300,7 +305,7 @@ class DraftSubmitView(TraderApiView):
         draft = access_declaration(request.user, pk)
         if draft.status != ClearanceStatus.DRAFT:
             raise NotEditable()
-        return _created(request, submit_document(self.trader(), draft.document, draft))
+        return declaration_created(request, submit_document(self.trader(), draft.document, draft))
 
 
 class DeclarationCopyView(TraderApiView):
@@ -314,4 +319,5 @@ class DeclarationCopyView(TraderApiView):
     )
     def post(self, request: Request, pk: int) -> Response:
         source = access_declaration(request.user, pk)
-        return _created(request, declaration_copy(trader=self.trader(), declaration=source))
+        draft = declaration_copy(trader=self.trader(), declaration=source)
+        return declaration_created(request, draft)

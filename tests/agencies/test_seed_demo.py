@@ -8,14 +8,24 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 from pytest_django.fixtures import Settings
 
+from agencies.demo import DEMO_CANCELLATION_REASON
 from agencies.inspections.models import InspectionAppointment
 from agencies.inspections.services import openings_saved
 from agencies.management.commands.seed_demo import DEFAULT_DEMO_PASSWORD
-from agencies.models import Agency, ItemCallIn, Officer, ReviewTask, RoutingRule
+from agencies.models import (
+    OPEN_REVIEW_STATUSES,
+    Agency,
+    ItemCallIn,
+    Officer,
+    ReviewTask,
+    RoutingRule,
+)
 from agencies.rates.models import ExchangeRate
 from agencies.risk.models import RiskProfile, RiskProfileChange
 from agencies.routing.disclaimed import disclaimed_filtered
 from declarations.models import ClearanceStatus, Declaration
+from declarations.notifications.models import NotificationCode
+from declarations.notifications.selectors import notifications_for
 
 
 def _seed() -> str:
@@ -82,6 +92,7 @@ def test_seed_demo_creates_the_demo_and_is_idempotent(settings: Settings) -> Non
         "DEMO-2026-000018": ClearanceStatus.UNDER_REVIEW,  # guitars disclaimed (Y900)
         "DEMO-2026-000019": ClearanceStatus.UNDER_REVIEW,  # ... and called in
         "DEMO-2026-000020": ClearanceStatus.UNDER_REVIEW,  # lodged by the broker
+        "DEMO-2026-000021": ClearanceStatus.CANCELLED,
     }
     # And the green one was cleared with no person: released by the system at routing
     green = ReviewTask.objects.filter(declaration__lrn="DEMO-2026-000017")
@@ -90,8 +101,24 @@ def test_seed_demo_creates_the_demo_and_is_idempotent(settings: Settings) -> Non
         ("plant-animal-health", "released", None),
     ]
     assert RiskProfileChange.objects.filter(action="created").count() == 2
-    # (no cancelled declaration in the demo yet: issue 9 follow-up)
-    assert set(ClearanceStatus.values) - {"submitted", "cancelled"} <= set(statuses.values())
+    assert set(ClearanceStatus.values) - {"submitted"} <= set(statuses.values())
+    # And the cancelled one says why, to the demo trader, in its history and notification
+    cancelled = Declaration.objects.get(lrn="DEMO-2026-000021")
+    assert cancelled.company.eori == "GB123456789000"
+    assert cancelled.events.filter(
+        to_status=ClearanceStatus.CANCELLED,
+        message=DEMO_CANCELLATION_REASON,
+        actor__username="trader",
+    ).exists()
+    trader = get_user_model().objects.get(username="trader")
+    assert (
+        notifications_for(trader)
+        .filter(code=NotificationCode.CANCELLED, declaration=cancelled, text__contains="twice")
+        .exists()
+    )
+    assert not ReviewTask.objects.filter(
+        declaration=cancelled, status__in=OPEN_REVIEW_STATUSES
+    ).exists()
     overdue = ReviewTask.objects.filter(due_at__lt=timezone.now(), status="pending")
     assert list(overdue.values_list("declaration__lrn", flat=True)) == ["DEMO-2026-000016"]
     [appointment] = InspectionAppointment.objects.all()

@@ -119,3 +119,26 @@ def test_a_wco_xml_amendment_with_function_code_13_and_the_mrn(
     refused = client.post(url, declaration_to_xml(other), content_type="application/xml")
     assert refused.status_code == 400
     assert [e["path"] for e in refused.json()["errors"]] == ["/Declaration/ID"]
+
+
+def test_an_amendment_that_changes_nothing_answers_409_and_writes_nothing(
+    trader_a: Trader, agencies: dict[str, Agency]
+) -> None:
+    # Given a declaration amended once (version 2)
+    declaration = given_lodged(trader_a)
+    url = f"/api/v1/declarations/{declaration.pk}/amendments/"
+    document = amended(declaration, 1, "Commodity", "Description", value="Arabica, roasted")
+    client = api_as(trader_a.user)
+    assert client.post(url, document, format="json").status_code == 201
+    events = declaration.events.count()
+
+    # When the same document is sent again (a retry without Idempotency-Key, the form
+    # reloaded by the back button): it is the current version
+    again = client.post(url, document, format="json")
+
+    # Then nothing is lodged, and the answer says why
+    assert again.status_code == 409
+    error = again.json()["errors"][0]
+    assert error["code"] == "nothing_changed" and "version 2" in error["message"]
+    assert declaration.versions.count() == 2
+    assert declaration.events.count() == events
